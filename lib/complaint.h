@@ -1,0 +1,107 @@
+/*
+ * complaint.h - read one complaint and decide where it goes.
+ *
+ * The one code path shared by the milter and the dry run:
+ *
+ *	complaint_t *c = complaint_new(scan_limit);
+ *	complaint_header(c, name, value);	   (each top-level header)
+ *	complaint_body(c, chunk, len);		   (each body chunk)
+ *	   -- or complaint_raw(c, data, len) for a whole message from a file
+ *	route_decide(rules, map, c, arrival, &d);
+ *	... d.action, d.reason, d.to ...
+ *	decision_clear(&d);
+ *	complaint_free(c);
+ *
+ * Memory is bounded: bytes past scan_limit are ignored (never an error).
+ * A complaint_t belongs to one thread at a time; rules_t and ipmap_t are
+ * shared.  The decision is a pure function of the message, the rules,
+ * the map and the arrival time.
+ */
+#ifndef ABUSE_COMPLAINT_H
+#define ABUSE_COMPLAINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "ipaddr.h"
+#include "ipmap.h"
+#include "rules.h"
+
+typedef struct complaint complaint_t;
+
+/* A new empty complaint that reads at most scan_limit bytes; NULL: ENOMEM. */
+complaint_t *complaint_new(size_t scan_limit);
+void	 complaint_free(complaint_t *c);
+
+/* Add one top-level header field (value unfolded or not, without CRLF).
+ * Returns 0, or -1 on an internal error (ENOMEM). */
+int	 complaint_header(complaint_t *c, const char *name, const char *value);
+/* Add a chunk of the body (after all headers). Returns 0 or -1. */
+int	 complaint_body(complaint_t *c, const void *p, size_t len);
+/* Add a chunk of a whole raw message (headers, blank line, body), as read
+ * from a file; may be called repeatedly.  Returns 0 or -1. */
+int	 complaint_raw(complaint_t *c, const void *p, size_t len);
+
+/* First value of top-level header name (case-insensitive), NULL if none.
+ * Valid until complaint_free(). */
+const char *complaint_top_header(const complaint_t *c, const char *name);
+
+enum route_action {
+	ROUTE_KEEP = 0,
+	ROUTE_ROUTE = 1
+};
+
+/* One IP found by a rule, with what the map said of it. */
+struct candidate {
+	struct ipaddr	ip;
+	int		port;		/* -1 if none */
+	int64_t		time;		/* incident time used for the lookup */
+	const char	*rule;		/* rule name (owned by the rules_t) */
+	const char	*region;	/* region name (static) */
+	int		strength;	/* enum strength */
+	size_t		pos;		/* order of discovery */
+	int		status;		/* enum ipmap_status of the lookup */
+	struct ipmap_result res;	/* valid when status == IPMAP_FOUND */
+};
+
+struct decision {
+	int		action;		/* enum route_action */
+	const char	*reason;	/* static string, see abuse-milter(8) */
+	char		customer[IPMAP_CUSTOMER_MAX];	/* "" if none */
+	char		to[IPMAP_ADDRESS_MAX];		/* "" if none */
+	int		has_ip;
+	struct ipaddr	ip;		/* the deciding IP when has_ip */
+	int		port;		/* -1 if none */
+	int64_t		time;		/* incident time */
+	char		rule[64];	/* deciding rule, "" if none */
+	uint64_t	map_serial;
+	struct candidate *cand;		/* every candidate, in order */
+	size_t		ncand;
+};
+
+/*
+ * Decide: extract candidates with the rules, look them up in the map at
+ * the incident time (arrival when the complaint gives none), and fill d.
+ * Never fails: any internal problem yields ROUTE_KEEP with its reason
+ * ("map-error", "internal-error").  Reasons: "route", "no-ip",
+ * "unknown-ip", "ambiguous", "multi-customer", "map-error",
+ * "internal-error".
+ */
+void	 route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
+	    int64_t arrival, struct decision *d);
+
+/* Turn d into a keep with the given (static) reason, keeping the IP facts. */
+void	 decision_keep(struct decision *d, const char *reason);
+
+/* Free what route_decide allocated in d. */
+void	 decision_clear(struct decision *d);
+
+/*
+ * Append d as one JSON object (no newline) to out: file, action, reason,
+ * customer, to, ip, port, time, rule, map_serial, candidates (each with
+ * ip, port, rule, region, strength, customer or null).  Returns 0 or -1.
+ */
+int	 decision_json(const struct decision *d, const char *file, buf_t *out);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * rules.h - the extraction rules: named PCRE2 patterns over the regions
+ * of a complaint, with an evidence strength and optional conditions.
+ * The language is documented in abuse-rules(5).
+ *
+ * A rules_t is immutable once loaded and may be shared by many threads;
+ * matching uses per-message match data (see complaint.h).
+ */
+#ifndef ABUSE_RULES_H
+#define ABUSE_RULES_H
+
+#include <stddef.h>
+
+typedef struct rules rules_t;
+
+/* Evidence strengths, weakest first. */
+enum strength {
+	STRENGTH_WEAK = 1,
+	STRENGTH_STRONG = 2,
+	STRENGTH_AUTHORITATIVE = 3
+};
+
+/*
+ * Load and compile the rules file at path.  On error returns NULL and
+ * writes every problem found (up to a limit), one "FILE:LINE: message"
+ * per line, into err (errlen bytes; may be NULL).
+ */
+rules_t	*rules_load(const char *path, char *err, size_t errlen);
+
+/* Free a rules set; NULL is fine. */
+void	 rules_free(rules_t *rules);
+
+/* Number of rules, and the name of rule i (for counters). */
+size_t	 rules_count(const rules_t *rules);
+const char *rules_name(const rules_t *rules, size_t i);
+
+/* Name of a strength ("weak", "strong", "authoritative"). */
+const char *strength_name(int strength);
+
+#endif

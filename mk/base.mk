@@ -1,0 +1,8 @@
+## mk/base.mk - foundation: buffers, logging, the TAP helper.
+
+lib_libabuse_la_SOURCES += lib/buf.c lib/buf.h lib/log.c lib/log.h
+
+check_PROGRAMS += t/test_buf
+t_test_buf_SOURCES = t/test_buf.c t/tap.h
+t_test_buf_LDADD = $(LIBABUSE)
+TESTS += t/test_buf
