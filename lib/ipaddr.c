@@ -135,46 +135,55 @@ done:
 	return 0;
 }
 
-/* Copy s into out undoing "[.]", "(.)" and "[:]"; length, or -1. */
+/*
+ * Copy s into out undoing "[.]", "(.)", "[:]" and "[::]"; with wide set
+ * "[:]" becomes "::" (the "2001:db8[:]1" form).  Returns the length,
+ * or -1 if it does not fit.
+ */
 static int
-undefang(const char *s, size_t len, char *out, size_t outsize)
+undefang(const char *s, size_t len, int wide, char *out, size_t outsize)
 {
-	size_t	 i = 0, o = 0;
-	char	 c;
+	size_t	 i = 0, o = 0, n;
+	const char *rep;
 
 	while (i < len) {
-		c = s[i];
-		if (i + 2 < len && ((s[i] == '[' && s[i + 2] == ']') ||
-		    (s[i] == '(' && s[i + 2] == ')')) &&
-		    (s[i + 1] == '.' || (s[i + 1] == ':' && s[i] == '['))) {
-			c = s[i + 1];
-			i += 3;
-		} else
-			i++;
-		if (o + 1 >= outsize)
-			return -1;
-		out[o++] = c;
+		rep = NULL;
+		n = 1;
+		if (i + 2 < len && s[i + 2] == (s[i] == '(' ? ')' : ']') &&
+		    (s[i] == '(' || s[i] == '[') && s[i + 1] == '.') {
+			rep = ".";
+			n = 3;
+		} else if (i + 2 < len && s[i] == '[' && s[i + 1] == ':' &&
+		    s[i + 2] == ']') {
+			rep = wide ? "::" : ":";
+			n = 3;
+		} else if (i + 3 < len && s[i] == '[' && s[i + 1] == ':' &&
+		    s[i + 2] == ':' && s[i + 3] == ']') {
+			rep = "::";
+			n = 4;
+		}
+		if (rep == NULL) {
+			if (o + 1 >= outsize)
+				return -1;
+			out[o++] = s[i];
+		} else {
+			if (o + strlen(rep) >= outsize)
+				return -1;
+			memcpy(out + o, rep, strlen(rep));
+			o += strlen(rep);
+		}
+		i += n;
 	}
 	out[o] = '\0';
 	return (int)o;
 }
 
-/* Parse one address. */
-int
-ipaddr_parse(const char *s, size_t len, int flags, struct ipaddr *out)
+/* Parse len bytes of plain text s into out; 0 or -1. */
+static int
+parse_plain(const char *s, size_t len, struct ipaddr *out)
 {
-	char		 tmp[IPADDR_TEXT_MAX + 1];
 	struct ipaddr	 ip;
-	int		 n;
 
-	if (s == NULL || len == 0 || len > IPADDR_TEXT_MAX * 3)
-		return -1;
-	if (flags & IPADDR_DEFANGED) {
-		if ((n = undefang(s, len, tmp, sizeof(tmp))) == -1)
-			return -1;
-		s = tmp;
-		len = (size_t)n;
-	}
 	if (len == 0 || len > IPADDR_TEXT_MAX)
 		return -1;
 	memset(&ip, 0, sizeof(ip));
@@ -194,6 +203,26 @@ ipaddr_parse(const char *s, size_t len, int flags, struct ipaddr *out)
 	}
 	*out = ip;
 	return 0;
+}
+
+/* Parse one address. */
+int
+ipaddr_parse(const char *s, size_t len, int flags, struct ipaddr *out)
+{
+	char	 tmp[IPADDR_TEXT_MAX + 1];
+	int	 n;
+
+	if (s == NULL || len == 0 || len > IPADDR_TEXT_MAX * 3)
+		return -1;
+	if (!(flags & IPADDR_DEFANGED))
+		return parse_plain(s, len, out);
+	if ((n = undefang(s, len, 0, tmp, sizeof(tmp))) != -1 &&
+	    parse_plain(tmp, (size_t)n, out) == 0)
+		return 0;
+	if (memmem(s, len, "[:]", 3) == NULL ||
+	    (n = undefang(s, len, 1, tmp, sizeof(tmp))) == -1)
+		return -1;
+	return parse_plain(tmp, (size_t)n, out);
 }
 
 /* Format ip as a dotted quad or RFC 5952 text. */

@@ -1,7 +1,15 @@
 ## mk/map.mk - addresses, timestamps, the LMDB IP map and abuse-map(8).
 
 lib_libabuse_la_SOURCES += lib/ipaddr.c lib/ipaddr.h \
-	lib/timeparse.c lib/timeparse.h
+	lib/timeparse.c lib/timeparse.h \
+	lib/sha256.c lib/sha256.h lib/csv.c lib/csv.h \
+	lib/ipmap.c lib/ipmap.h lib/ipmap_build.c lib/ipmap_build.h \
+	lib/ipmap_int.h
+
+sbin_PROGRAMS += tools/abuse-map
+tools_abuse_map_SOURCES = tools/abuse-map.c
+tools_abuse_map_LDADD = $(LIBABUSE)
+dist_man_MANS += docs/abuse-map.8
 
 check_PROGRAMS += t/test_ipaddr t/test_timeparse
 t_test_ipaddr_SOURCES = t/test_ipaddr.c t/tap.h
@@ -9,3 +17,40 @@ t_test_ipaddr_LDADD = $(LIBABUSE)
 t_test_timeparse_SOURCES = t/test_timeparse.c t/tap.h
 t_test_timeparse_LDADD = $(LIBABUSE)
 TESTS += t/test_ipaddr t/test_timeparse
+
+noinst_PROGRAMS += bench/bench_map
+bench_bench_map_SOURCES = bench/bench_map.c
+bench_bench_map_LDADD = $(LIBABUSE)
+EXTRA_DIST += bench/map.sh
+
+check_PROGRAMS += t/test_ipmap
+t_test_ipmap_SOURCES = t/test_ipmap.c t/tap.h
+t_test_ipmap_LDADD = $(LIBABUSE)
+TESTS += t/test_ipmap
+
+check_PROGRAMS += t/test_ipmap_oracle
+t_test_ipmap_oracle_SOURCES = t/test_ipmap_oracle.c t/tap.h
+t_test_ipmap_oracle_LDADD = $(LIBABUSE)
+TESTS += t/test_ipmap_oracle
+
+check_PROGRAMS += t/test_ipmap_concurrent
+t_test_ipmap_concurrent_SOURCES = t/test_ipmap_concurrent.c t/tap.h
+t_test_ipmap_concurrent_LDADD = $(LIBABUSE)
+TESTS += t/test_ipmap_concurrent
+
+TESTS += t/test_map_golden.sh
+dist_noinst_SCRIPTS += t/test_map_golden.sh
+EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
+	t/map/good.dump.ref t/map/good.lookup.ref t/map/good.stat.ref \
+	t/map/bad-address.csv t/map/bad-address.ref \
+	t/map/bad-csv.csv t/map/bad-csv.ref \
+	t/map/bad-customer.csv t/map/bad-customer.ref \
+	t/map/bad-empty.csv t/map/bad-empty.ref \
+	t/map/bad-header-dup.csv t/map/bad-header-dup.ref \
+	t/map/bad-header-missing.csv t/map/bad-header-missing.ref \
+	t/map/bad-header-unknown.csv t/map/bad-header-unknown.ref \
+	t/map/bad-many.csv t/map/bad-many.ref \
+	t/map/bad-overlap.csv t/map/bad-overlap.ref \
+	t/map/bad-ports.csv t/map/bad-ports.ref \
+	t/map/bad-prefix.csv t/map/bad-prefix.ref \
+	t/map/bad-time.csv t/map/bad-time.ref

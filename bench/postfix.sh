@@ -1,0 +1,381 @@
+#!/bin/sh
+#
+# postfix.sh - what abuse-milter costs a real Postfix: throughput,
+# added latency and the milter's memory.
+#
+#	sh bench/postfix.sh [RESULTS]		(make bench runs it)
+#
+# One private Postfix instance (t/lib/postfix.sh) on loopback relays to
+# smtp-sink (no dumps), with three smtpd listeners that differ only in
+# smtpd_milters:
+#   (a) no milter,
+#   (b) bench/empty_milter: receives recipients, headers and body and
+#       decides nothing, with the leanest protocol negotiation,
+#   (c) abuse-milter with the default rules and a map of $BENCH_PREFIXES
+#       (1,000,000) /28 prefixes that routes every message.
+# Messages are ~4 KiB complaints made from samples/ (bench/loadgen.py),
+# sent by smtp-source to abuse@provider.test, one fixture per client,
+# $BENCH_SESSIONS (20) sessions in all.
+#
+# Throughput: the three configurations are measured alternately, a b c,
+# a b c, ..., $BENCH_REPEATS times, $BENCH_N messages a run; a run lasts
+# from the first connection until the queue is empty (every message
+# delivered to the sink).  The medians are reported, with c/a and c/b.
+# Latency: at half of (c)'s saturation rate, a paced client measures each
+# message from connect to the reply to "."; p50 and p99 of (c) minus
+# those of (a) are the latency the milter adds.
+# Memory: the milter's RSS idle, at its peak under 200 concurrent SMTP
+# sessions, and after $BENCH_SOAK (100,000) messages; "anon" is the RSS
+# without file-backed pages, that is without the memory-mapped map.
+#
+# Prints a table, and KEY=VALUE lines to RESULTS when given.  Needs root,
+# Postfix, smtp-sink, smtp-source and python3; (b) needs
+# bench/empty_milter (make bench/empty_milter), (c) the built
+# abuse-milter and abuse-map; a configuration that cannot run is left out.
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+export top_srcdir top_builddir
+. "$top_srcdir/t/lib/postfix.sh"
+
+: "${BENCH_N:=3000}"
+: "${BENCH_REPEATS:=3}"
+: "${BENCH_SESSIONS:=20}"
+: "${BENCH_PREFIXES:=1000000}"
+: "${BENCH_SOAK:=100000}"
+: "${BENCH_CONCURRENT:=200}"
+: "${BENCH_LATENCY_SECONDS:=10}"
+results=${1:-}
+loadgen=$top_srcdir/bench/loadgen.py
+from=complainant@reporter.test
+desk=abuse@provider.test
+
+say() {
+	echo "bench: $*" >&2
+}
+die() {
+	say "$*"
+	exit 1
+}
+# now: seconds since the epoch, with nanoseconds
+now() {
+	date +%s.%N
+}
+# result KEY VALUE: remember a figure
+result() {
+	echo "$1=$2" >>"$PF_DIR/results"
+}
+
+# The instance lives on tmpfs when there is one: the benchmark measures
+# what the milter adds, not the disk's fsync latency.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	TMPDIR=/dev/shm
+	export TMPDIR
+fi
+pf_require || die "cannot run: $PF_WHY"
+[ -x "$SMTP_SOURCE" ] || die "cannot run: smtp-source not installed"
+pf_programs
+PF_SMTPD_MAXPROC=$((BENCH_CONCURRENT + 50))
+pf_setup || die "cannot make the instance directory"
+: >"$PF_DIR/results"
+
+configs=a
+empty=$top_builddir/bench/empty_milter
+if [ -x "$empty" ]; then
+	configs="$configs b"
+else
+	say "no $empty: configuration (b) left out"
+fi
+if [ -n "$PF_MILTER" ] && [ -n "$PF_MAPTOOL" ] && [ -f "$PF_RULES" ]; then
+	configs="$configs c"
+else
+	say "abuse-milter or abuse-map not built: configuration (c) left out"
+fi
+
+# Inputs.
+"$PYTHON3" "$loadgen" fixtures "$top_srcdir/samples" "$PF_DIR/fixtures" 4096 \
+    >"$PF_DIR/fixtures.list" || die "cannot make fixtures"
+nfix=$(wc -l <"$PF_DIR/fixtures.list" | tr -d ' ')
+result fixture_bytes "$(cat $(cat "$PF_DIR/fixtures.list") | wc -c |
+    awk -v n="$nfix" '{ printf "%d", $1 / n }')"
+
+ports=$(pf_ports 2)
+port_b=$(echo "$ports" | sed -n 1p)
+port_c=$(echo "$ports" | sed -n 2p)
+
+# (b) the empty milter.
+milter_b=""
+if [ -x "$empty" ]; then
+	# umask 0: smtpd (user postfix) must be able to connect
+	(umask 0; exec "$empty" -p "local:$PF_DIR/empty_milter.sock") \
+	    2>"$PF_DIR/empty_milter.log" &
+	empty_pid=$!
+	pf_bg_add "$empty_pid"
+	milter_b="unix:$PF_DIR/empty_milter.sock"
+	pf_wait_socket "$milter_b" 10 || die "empty_milter does not start"
+fi
+
+# (c) abuse-milter and its map.
+milter_c=""
+case " $configs " in
+*" c "*)
+	say "building a map of $BENCH_PREFIXES prefixes"
+	"$PYTHON3" "$loadgen" map "$BENCH_PREFIXES" "$PF_DIR/bigmap.csv" ||
+		die "cannot write the map source"
+	t0=$(now)
+	pf_map_load "$PF_DIR/bigmap.csv" || die "cannot load the map"
+	t1=$(now)
+	result map_prefixes "$BENCH_PREFIXES"
+	result map_load_s "$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')"
+	result map_disk_mb "$(du -sk "$PF_DIR/map" | awk '{ printf "%.0f", $1 / 1024 }')"
+	rm -f "$PF_DIR/bigmap.csv"
+	pf_milter_config LogLevel notice RateLimit none SPFPolicy off \
+	    StatsFile none
+	pf_milter_start || die "abuse-milter does not start"
+	milter_c=$(pf_milter_socket)
+	;;
+esac
+
+pf_sink_start -n || die "smtp-sink does not start"
+pf_init
+if [ -n "$milter_b" ]; then
+	echo "127.0.0.1:$port_b inet n - n - $PF_SMTPD_MAXPROC smtpd -o smtpd_milters=$milter_b" \
+	    >>"$PF_CONF/master.cf"
+fi
+if [ -n "$milter_c" ]; then
+	echo "127.0.0.1:$port_c inet n - n - $PF_SMTPD_MAXPROC smtpd -o smtpd_milters=$milter_c" \
+	    >>"$PF_CONF/master.cf"
+fi
+pf_start || die "Postfix does not start"
+
+# port CONFIG: the smtpd port of a configuration
+port() {
+	case $1 in
+	a) echo "$PF_PORT" ;;
+	b) echo "$port_b" ;;
+	c) echo "$port_c" ;;
+	esac
+}
+
+# rss KIND: the milter's resident memory in KiB (KIND: VmRSS or RssAnon)
+rss() {
+	awk -v k="$1:" '$1 == k { print $2 }' "/proc/$PF_MILTER_PID/status"
+}
+
+for c in $configs; do
+	"$PYTHON3" "$PF_HELPER" wait-port 127.0.0.1 "$(port "$c")" 10 ||
+		die "no listener for ($c)"
+done
+
+if [ -n "$milter_c" ]; then
+	sleep 1
+	result rss_idle_kb "$(rss VmRSS)"
+	result rss_idle_anon_kb "$(rss RssAnon)"
+fi
+
+# sent_add CONFIG N: count N messages sent through a configuration
+sent_add() {
+	echo "$1 $2" >>"$PF_DIR/sent"
+}
+# sent CONFIG: the messages sent through a configuration so far
+sent() {
+	awk -v c="$1" '$1 == c { n += $2 } END { print n + 0 }' "$PF_DIR/sent" 2>/dev/null
+}
+
+# blast CONFIG N: send N messages with $BENCH_SESSIONS sessions over
+# the fixtures; print the seconds until all were delivered.
+blast() {
+	per=$(($2 / nfix))
+	sess=$((BENCH_SESSIONS / nfix))
+	[ "$sess" -ge 1 ] || sess=1
+	t0=$(now)
+	pids=""
+	while read -r fx; do
+		"$SMTP_SOURCE" -s "$sess" -m "$per" -f "$from" -t "$desk" \
+		    -F "$fx" "127.0.0.1:$(port "$1")" &
+		pids="$pids $!"
+	done <"$PF_DIR/fixtures.list"
+	for p in $pids; do
+		wait "$p" || say "smtp-source failed"
+	done
+	sent_add "$1" $((per * nfix))
+	pf_wait 0 600 || say "queue not drained"
+	t1=$(now)
+	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
+}
+
+delivered() {
+	grep -c ' status=sent ' "$PF_LOG" 2>/dev/null || echo 0
+}
+
+# Warm up every configuration.
+for c in $configs; do
+	blast "$c" 400 >/dev/null
+done
+through_c=$(delivered)
+
+# Throughput, alternating.
+r=1
+while [ $r -le "$BENCH_REPEATS" ]; do
+	for c in $configs; do
+		s=$(blast "$c" "$BENCH_N")
+		rate=$(echo "$s" | awk -v n="$BENCH_N" '{ printf "%.1f", n / $1 }')
+		say "run $r ($c): $BENCH_N messages in $s s: $rate msg/s"
+		echo "$c $rate" >>"$PF_DIR/rates"
+	done
+	r=$((r + 1))
+done
+# median of the rates of one configuration
+median() {
+	awk -v c="$1" '$1 == c { print $2 }' "$PF_DIR/rates" | sort -n |
+	    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+for c in $configs; do
+	result "rate_$c" "$(median "$c")"
+done
+ratio() {
+	echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3f", $1 / $2 }'
+}
+rate_a=$(median a)
+if [ -n "$milter_b" ]; then
+	rate_b=$(median b)
+fi
+if [ -n "$milter_c" ]; then
+	rate_c=$(median c)
+	result ratio_c_a "$(ratio "$rate_c" "$rate_a")"
+	[ -n "$milter_b" ] && result ratio_c_b "$(ratio "$rate_c" "$rate_b")"
+fi
+[ -n "$milter_b" ] && result ratio_b_a "$(ratio "$rate_b" "$rate_a")"
+
+# Latency at half saturation: (a) and (c), or (a) and (b) without (c).
+lat_cfg=""
+if [ -n "$milter_c" ]; then
+	lat_cfg=c
+elif [ -n "$milter_b" ]; then
+	lat_cfg=b
+fi
+if [ -n "$lat_cfg" ]; then
+	sat=$(median "$lat_cfg")
+	half=$(echo "$sat" | awk '{ printf "%.0f", $1 / 2 }')
+	count=$((half * BENCH_LATENCY_SECONDS))
+	result latency_rate "$half"
+	result latency_config "$lat_cfg"
+	r=1
+	while [ $r -le "$BENCH_REPEATS" ]; do
+		for c in a "$lat_cfg"; do
+			"$PYTHON3" "$loadgen" latency 127.0.0.1 "$(port "$c")" \
+			    "$half" "$count" 32 "$from" "$desk" \
+			    $(cat "$PF_DIR/fixtures.list") >"$PF_DIR/lat.$c.$r"
+			sent_add "$c" "$(tr ' ' '\n' <"$PF_DIR/lat.$c.$r" |
+			    awk -F= '$1 == "sent" { print $2 }')"
+			pf_wait 0 120 >/dev/null
+			say "latency ($c) at $half msg/s: $(cat "$PF_DIR/lat.$c.$r")"
+		done
+		r=$((r + 1))
+	done
+	# lat CONFIG KEY: the median over the runs of one figure
+	lat() {
+		cat "$PF_DIR"/lat."$1".* | tr ' ' '\n' |
+		    awk -F= -v k="$2" '$1 == k { print $2 }' | sort -n |
+		    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+			else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	}
+	for k in p50_ms p99_ms; do
+		a=$(lat a $k)
+		x=$(lat "$lat_cfg" $k)
+		result "latency_a_$k" "$a"
+		result "latency_${lat_cfg}_$k" "$x"
+		result "latency_added_$k" "$(echo "$a $x" |
+		    awk '{ printf "%.2f", $2 - $1 }')"
+	done
+fi
+
+# Memory of abuse-milter under concurrent sessions, then after the soak.
+if [ -n "$milter_c" ]; then
+	# Each session sends 10 messages a second apart and stays open:
+	# Postfix starts smtpd processes (each with its own milter
+	# connection) gradually, so all of them are up only after a while.
+	per=$((BENCH_CONCURRENT * 10))
+	"$SMTP_SOURCE" -d -s "$BENCH_CONCURRENT" -m "$per" -w 1 -f "$from" \
+	    -t "$desk" -F "$(head -n 1 "$PF_DIR/fixtures.list")" \
+	    "127.0.0.1:$port_c" &
+	src=$!
+	pf_bg_add "$src"
+	peak=0
+	peak_anon=0
+	conns=0
+	threads=0
+	while kill -0 "$src" 2>/dev/null; do
+		v=$(rss VmRSS)
+		a=$(rss RssAnon)
+		n=$(ls -l "/proc/$PF_MILTER_PID/fd" 2>/dev/null | grep -c 'socket:')
+		t=$(ls "/proc/$PF_MILTER_PID/task" 2>/dev/null | wc -l)
+		[ "${v:-0}" -gt "$peak" ] && peak=$v
+		[ "${a:-0}" -gt "$peak_anon" ] && peak_anon=$a
+		[ "$n" -gt "$conns" ] && conns=$n
+		[ "$t" -gt "$threads" ] && threads=$t
+		sleep 0.25
+	done
+	wait "$src"
+	sent_add c "$per"
+	pf_wait 0 120 >/dev/null
+	result concurrent_sessions "$BENCH_CONCURRENT"
+	# sockets: the milter connections and the listening socket
+	result concurrent_milter_connections_max "$((conns - 1))"
+	result concurrent_threads_max "$threads"
+	result rss_concurrent_kb "$peak"
+	result rss_concurrent_anon_kb "$peak_anon"
+
+	left=$((BENCH_SOAK - $(sent c)))
+	if [ "$left" -gt 0 ]; then
+		say "soak: $left more messages through (c)"
+		blast c "$left" >/dev/null
+	fi
+	sleep 1
+	result soak_messages "$BENCH_SOAK"
+	result rss_soak_kb "$(rss VmRSS)"
+	result rss_soak_anon_kb "$(rss RssAnon)"
+	kill -0 "$PF_MILTER_PID" 2>/dev/null && result milter_alive yes ||
+		result milter_alive no
+fi
+result delivered_total "$(delivered)"
+# Every message sent to (c) must have been routed: count deliveries to a
+# customer (abuse@cNNNNNN.example) against those sent through (c).
+if [ -n "$milter_c" ]; then
+	result c_routed "$(grep ' status=sent ' "$PF_LOG" |
+	    grep -c 'to=<abuse@c[0-9]*\.example>')"
+	result c_sent "$(sent c)"
+fi
+result configs "$(echo $configs | tr -d ' ')"
+
+# The table.
+# get KEY: a figure, "-" if not measured
+get() {
+	v=$(awk -F= -v k="$1" '$1 == k { v = $2 } END { print v }' "$PF_DIR/results")
+	echo "${v:--}"
+}
+kb2mb() {
+	[ "$1" = - ] && { echo -; return; }
+	echo "$1" | awk '{ printf "%.1f", $1 / 1024 }'
+}
+{
+	echo "Postfix throughput (msgs/s, median of $BENCH_REPEATS runs of $BENCH_N, $BENCH_SESSIONS sessions, ~$(get fixture_bytes) B messages)"
+	echo "  (a) no milter            $(get rate_a)"
+	echo "  (b) empty milter         $(get rate_b)"
+	echo "  (c) abuse-milter         $(get rate_c)   ($(get map_prefixes) prefixes, every message routed)"
+	echo "  c/a $(get ratio_c_a)   c/b $(get ratio_c_b)   b/a $(get ratio_b_a)"
+	echo "Latency at half saturation ($(get latency_rate) msg/s), connect to 250 after DATA, median of $BENCH_REPEATS runs"
+	echo "  (a) p50 $(get latency_a_p50_ms) ms  p99 $(get latency_a_p99_ms) ms"
+	lc=$(get latency_config)
+	echo "  ($lc) p50 $(get "latency_${lc}_p50_ms") ms  p99 $(get "latency_${lc}_p99_ms") ms"
+	echo "  added: p50 $(get latency_added_p50_ms) ms  p99 $(get latency_added_p99_ms) ms"
+	echo "abuse-milter memory (MiB; anon = without the mapped map)"
+	echo "  idle                     RSS $(kb2mb "$(get rss_idle_kb)")  anon $(kb2mb "$(get rss_idle_anon_kb)")"
+	echo "  $(get concurrent_sessions) concurrent sessions  RSS $(kb2mb "$(get rss_concurrent_kb)")  anon $(kb2mb "$(get rss_concurrent_anon_kb)")  (peak: $(get concurrent_milter_connections_max) milter connections, $(get concurrent_threads_max) threads)"
+	echo "  after $(get soak_messages) messages  RSS $(kb2mb "$(get rss_soak_kb)")  anon $(kb2mb "$(get rss_soak_anon_kb)")"
+	echo "Map: $(get map_prefixes) prefixes loaded in $(get map_load_s) s, $(get map_disk_mb) MiB on disk"
+	echo "Routed by (c): $(get c_routed) of $(get c_sent) messages sent through it"
+} | tee "$PF_DIR/table"
+[ -n "$results" ] && cat "$PF_DIR/results" >"$results"
+exit 0

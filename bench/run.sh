@@ -1,0 +1,127 @@
+#!/bin/sh
+#
+# run.sh - `make bench`: run every benchmark, print a table and write
+# docs/PERFORMANCE.md.
+#
+#	sh bench/run.sh [OUTPUT.md]
+#
+# Runs bench/postfix.sh (Postfix throughput, latency, memory), then
+# bench/map.sh and bench/dryrun.sh when they exist, each with the build
+# directory as argument (and top_srcdir, top_builddir in the
+# environment); their output is kept as they print it.  Then checks the figures against the targets and writes OUTPUT.md
+# (default docs/PERFORMANCE.md in the source tree).
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+export top_srcdir top_builddir
+out=${1:-$top_srcdir/docs/PERFORMANCE.md}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/abuse-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start=$(date +%s)
+status=0
+
+echo "== bench/postfix.sh"
+if ! sh "$top_srcdir/bench/postfix.sh" "$tmp/postfix.res" >"$tmp/postfix.out" \
+    2>"$tmp/postfix.err"; then
+	status=1
+	cat "$tmp/postfix.err" >&2
+fi
+cat "$tmp/postfix.out"
+: >>"$tmp/postfix.res"
+
+for b in map dryrun; do
+	: >"$tmp/$b.out"
+	if [ -f "$top_srcdir/bench/$b.sh" ]; then
+		echo "== bench/$b.sh"
+		if ! sh "$top_srcdir/bench/$b.sh" "$top_builddir" >"$tmp/$b.out" \
+		    2>"$tmp/$b.err"; then
+			status=1
+			cat "$tmp/$b.err" >&2
+			echo "(bench/$b.sh failed)" >>"$tmp/$b.out"
+		fi
+		cat "$tmp/$b.out"
+	fi
+done
+elapsed=$(($(date +%s) - start))
+
+# get KEY: a figure from bench/postfix.sh, "-" if not measured
+get() {
+	v=$(awk -F= -v k="$1" '$1 == k { v = $2 } END { print v }' "$tmp/postfix.res")
+	echo "${v:--}"
+}
+# target NAME VALUE OP LIMIT: one line of the targets table
+target() {
+	if [ "$2" = - ]; then
+		verdict="not measured"
+	elif echo "$2 $4" | awk -v op="$3" '{ exit !(op == ">=" ? $1 >= $2 : $1 < $2) }'; then
+		verdict=met
+	else
+		verdict=MISSED
+	fi
+	echo "| $1 | $2 | $3 $4 | $verdict |"
+}
+mb() {
+	[ "$1" = - ] && { echo -; return; }
+	echo "$1" | awk '{ printf "%.1f", $1 / 1024 }'
+}
+
+{
+	echo "# Performance"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC');"
+	echo "$(nproc 2>/dev/null || echo '?') CPUs ($(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')),"
+	echo "$(postconf -h mail_version 2>/dev/null | sed 's/^/Postfix /'), the whole run took $elapsed s."
+	echo
+	echo "## Targets"
+	echo
+	echo "| figure | measured | target | |"
+	echo "|---|---|---|---|"
+	target "throughput c/b (abuse-milter / empty milter)" "$(get ratio_c_b)" ">=" 0.95
+	target "throughput c/a (abuse-milter / no milter)" "$(get ratio_c_a)" ">=" 0.65
+	target "p99 latency added at half saturation (ms)" "$(get latency_added_p99_ms)" "<" 5
+	target "RSS at $(get concurrent_sessions) sessions, without the map (MiB)" "$(mb "$(get rss_concurrent_anon_kb)")" "<" 64
+	echo
+	echo "## Postfix (bench/postfix.sh)"
+	echo
+	echo "A private Postfix on loopback relays to smtp-sink; three smtpd"
+	echo "listeners differ only in smtpd_milters: (a) none, (b) bench/empty_milter"
+	echo "(reads recipients, headers and body, decides nothing; leanest protocol"
+	echo "negotiation), (c) abuse-milter with the default rules and a map of"
+	echo "$(get map_prefixes) prefixes that routes every message.  smtp-source sends"
+	echo "~$(get fixture_bytes)-byte complaints (made from samples/) to abuse@provider.test"
+	echo "over 20 sessions; the configurations are measured alternately and the"
+	echo "medians reported.  A run lasts until the queue is empty.  Milters listen"
+	echo "on UNIX-domain sockets; the instance lives on tmpfs, so the figures show"
+	echo "what the milter adds rather than the disk's fsync latency."
+	echo
+	echo '```'
+	cat "$tmp/postfix.out"
+	echo '```'
+	echo
+	echo "Raw figures:"
+	echo
+	echo '```'
+	cat "$tmp/postfix.res"
+	echo '```'
+	for b in map dryrun; do
+		[ -s "$tmp/$b.out" ] || continue
+		echo
+		echo "## bench/$b.sh"
+		echo
+		echo '```'
+		cat "$tmp/$b.out"
+		echo '```'
+	done
+} >"$tmp/PERFORMANCE.md"
+
+if cp "$tmp/PERFORMANCE.md" "$out" 2>/dev/null; then
+	echo "== wrote $out ($elapsed s)"
+else
+	echo "== cannot write $out; the report follows" >&2
+	cat "$tmp/PERFORMANCE.md"
+fi
+exit $status

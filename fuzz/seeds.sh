@@ -1,0 +1,182 @@
+#!/bin/sh
+# fuzz/seeds.sh - make the seed corpora of the fuzz targets.
+#
+#	sh fuzz/seeds.sh SRCDIR OUTDIR
+#
+# Writes OUTDIR/fuzz_NAME/ for each target from the project's own files:
+# the shipped rules, the test fixtures (t/fixtures, t/hostile), the samples
+# and a few inputs written here.  Nothing comes from outside the source
+# tree.  Files are named by their origin so that the seeds of one run can
+# be compared with those of another.
+set -u
+src=${1:?usage: seeds.sh SRCDIR OUTDIR}
+out=${2:?usage: seeds.sh SRCDIR OUTDIR}
+
+mkdir -p "$out/fuzz_ipaddr" "$out/fuzz_rules" "$out/fuzz_conf" \
+    "$out/fuzz_mapcsv" "$out/fuzz_complaint" || exit 1
+
+# copy TARGET FILE...: copy existing regular files into the target's seeds.
+copy() {
+    t=$1
+    shift
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        name=$(echo "${f#"$src"/}" | tr '/' '_')
+        cp "$f" "$out/$t/$name"
+    done
+}
+
+# files DIR PATTERN: every file under DIR whose name matches PATTERN.
+files() {
+    [ -d "$1" ] && find "$1" -type f -name "$2" | sort
+}
+
+# Addresses and dates, one per seed.
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s' "$line" >"$out/fuzz_ipaddr/line$n"
+done <<'LIST'
+192.0.2.1
+198.51.100.255
+203.0.113.0/24
+0.0.0.0/0
+2001:db8::1
+2001:db8:0:0:1:0:0:1
+2001:db8::/32
+::ffff:192.0.2.1
+::192.0.2.1
+fe80::1%eth0
+192.0.2[.]1
+192[.]0[.]2[.]1
+192.0.2(.)1
+2001:db8[:]1
+010.1.1.1
+999.1.1.1
+1.2.3.4.5
+::ffff:999.1.1.1
+2001:db8::/129
+192.0.2.1/33
+192.0.2.1/24
+Thu, 8 Mar 2005 14:00:00 -0500
+Thu, 8 Mar 2005 14:00:00 EST
+2015-01-01T12:00:00Z
+2015-01-01T12:00:00.5+01:00
+2015-01-01 12:00:00 UTC
+2015-01-01 12:00:00 +0100
+Mon Jan  2 15:04:05 2006
+2015-01-01
+9999-12-31T23:59:59Z
+1969-12-31T23:59:59Z
+LIST
+
+# Rules files.
+copy fuzz_rules "$src"/rules/*.rules $(files "$src/t/fixtures" '*.rules') \
+    $(files "$src/t/hostile" '*.rules')
+
+cat >"$out/fuzz_rules/minimal.rules" <<'RULES'
+# A small rules file in the abuse-rules(5) language.
+define IPV4 (?:\d{1,3}\.){3}\d{1,3}
+define IPV6 [0-9a-f:]{2,39}
+
+rule arf-source-ip
+    region report
+    strength authoritative
+    if-report-type abuse fraud
+    pattern ^Source-IP:\s*(?<ip>%{IPV4}|%{IPV6})\s*$
+
+rule text-ip-port
+    region text attachment
+    content-type text/* application/json
+    strength strong
+    unless-match ^X-Test:
+    pattern \b(?<ip>%{IPV4}):(?<port>\d{1,5})\b \
+        (?:at\s+(?<time>\S+))?
+
+rule subject-ip
+    region header:Subject
+    strength weak
+    pattern (?<ip>%{IPV4})
+
+rule arrival-date
+    region report
+    pattern ^Arrival-Date:\s*(?<time>.+)$
+
+rule catastrophic
+    region embedded-text
+    strength weak
+    pattern ^(a+)+$(?<ip>x)
+RULES
+
+# Configuration files.
+copy fuzz_conf $(files "$src/contrib" '*.conf') \
+    $(files "$src/samples" '*.conf') $(files "$src/t/fixtures" '*.conf') \
+    $(files "$src/t/hostile" '*.conf')
+cat >"$out/fuzz_conf/minimal.conf" <<'CONF'
+# abuse-milter.conf
+Socket inet:8895@127.0.0.1
+AbuseRecipients abuse@example.net, abuse@example.org
+MapDirectory /var/lib/abuse-milter/map
+LogLevel info
+CONF
+
+# Map sources.
+copy fuzz_mapcsv $(files "$src/t/fixtures" '*.csv') $(files "$src/t/map" '*.csv') \
+    $(files "$src/t/miltertest" '*.csv') $(files "$src/samples" '*.csv') \
+    $(files "$src/t/hostile" '*.csv')
+cat >"$out/fuzz_mapcsv/minimal.csv" <<'CSV'
+prefix,customer,address,valid_from,valid_until,ports
+192.0.2.0/24,cust1,abuse@cust1.example,,,
+198.51.100.0/25,cust2,"noc@cust2.example",2015-01-01T00:00:00Z,,
+198.51.100.0/25,cust3,abuse@cust3.example,,,1024-65535
+2001:db8::/48,cust1,abuse@cust1.example,,2030-01-01T00:00:00Z,
+CSV
+
+# Complaints.
+copy fuzz_complaint $(files "$src/t/fixtures" '*.eml') \
+    $(files "$src/t/miltertest" '*.eml') $(files "$src/samples" '*.eml')
+# The hostile complaints (some are big: the fuzzer cuts them to -max_len,
+# the regression replay reads them whole).
+if [ -f "$src/t/hostile/mkhostile.sh" ]; then
+    sh "$src/t/hostile/mkhostile.sh" "$out/fuzz_complaint/hostile" || exit 1
+    for f in "$out/fuzz_complaint/hostile"/*; do
+        mv "$f" "$out/fuzz_complaint/t_hostile_$(basename "$f")"
+    done
+    rmdir "$out/fuzz_complaint/hostile"
+fi
+cat >"$out/fuzz_complaint/arf.eml" <<'EML'
+From: fbl@example.com
+To: abuse@example.net
+Subject: FW: spam report
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+This is an email abuse report for an email message received from IP
+192.0.2.10 on Thu, 8 Mar 2005 14:00:00 -0500.
+
+--b1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+Source-IP: 192.0.2.10
+Arrival-Date: Thu, 8 Mar 2005 14:00:00 EST
+
+--b1
+Content-Type: message/rfc822
+
+Received: from mail.example.org (mail.example.org [198.51.100.7])
+	by mx.example.com with ESMTP id abc; Thu, 8 Mar 2005 13:59:58 -0500
+From: spammer@example.org
+Subject: buy now
+Content-Transfer-Encoding: base64
+
+SGVsbG8sIHRoaXMgaXMgc3BhbS4K
+
+--b1--
+EML
+exit 0

@@ -1,0 +1,288 @@
+/*
+ * decide.c - the routing decision and its JSON form; see complaint.h.
+ *
+ * Only the strongest evidence class present counts.  Each of its IPs is
+ * looked up in the map at its incident time (and port): one customer
+ * for every IP found routes; several customers keep ("multi-customer"),
+ * so one customer never sees another's data; an ambiguous answer keeps
+ * ("ambiguous"); nothing found keeps ("unknown-ip"); no candidate keeps
+ * ("no-ip"); a map that cannot answer keeps ("map-error").  Weaker
+ * candidates are looked up too, for the postmaster to see, but never
+ * count.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "complaint.h"
+#include "complaint_int.h"
+#include "extract.h"
+#include "ipaddr.h"
+#include "ipmap.h"
+#include "timeparse.h"
+
+#define TIME_UNSET	INT64_MIN
+
+/* Copy a NUL-terminated string into a fixed array, cut if needed. */
+static void
+copy_str(char *out, size_t size, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* Start d as an empty keep. */
+static void
+decision_init(struct decision *d, int64_t arrival)
+{
+	memset(d, 0, sizeof(*d));
+	d->action = ROUTE_KEEP;
+	d->reason = "no-ip";
+	d->port = -1;
+	d->time = arrival;
+}
+
+/* Take the facts of candidate c as the deciding ones. */
+static void
+take_ip(struct decision *d, const struct candidate *c)
+{
+	d->has_ip = 1;
+	d->ip = c->ip;
+	d->port = c->port;
+	d->time = c->time;
+	copy_str(d->rule, sizeof(d->rule), c->rule);
+}
+
+/* Decide over the looked-up candidates of strength best. */
+static void
+decide_class(struct decision *d, int best)
+{
+	struct candidate *c, *found = NULL, *first = NULL;
+	size_t	 i;
+	int	 error = 0, ambiguous = 0, multi = 0;
+
+	for (i = 0; i < d->ncand; i++) {
+		c = &d->cand[i];
+		if (c->strength != best)
+			continue;
+		if (first == NULL)
+			first = c;
+		switch (c->status) {
+		case IPMAP_ERROR:
+			error = 1;
+			break;
+		case IPMAP_AMBIGUOUS:
+			ambiguous = 1;
+			break;
+		case IPMAP_FOUND:
+			if (found == NULL)
+				found = c;
+			else if (strcmp(found->res.customer,
+			    c->res.customer) != 0)
+				multi = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	if (first == NULL)
+		return;
+	take_ip(d, found != NULL ? found : first);
+	if (error)
+		d->reason = "map-error";
+	else if (multi)
+		d->reason = "multi-customer";
+	else if (ambiguous)
+		d->reason = "ambiguous";
+	else if (found == NULL)
+		d->reason = "unknown-ip";
+	else {
+		d->action = ROUTE_ROUTE;
+		d->reason = "route";
+		copy_str(d->customer, sizeof(d->customer),
+		    found->res.customer);
+		copy_str(d->to, sizeof(d->to), found->res.address);
+	}
+}
+
+/* Decide where complaint c goes; see complaint.h. */
+void
+route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
+    int64_t arrival, struct decision *d)
+{
+	struct extract_in	 in;
+	struct extract_out	 out;
+	struct candidate	*cd;
+	size_t			 i;
+	int			 best = 0;
+
+	decision_init(d, arrival);
+	memset(&out, 0, sizeof(out));
+	if (rules == NULL || complaint_prepare(c, rules, &in) == -1) {
+		d->reason = "internal-error";
+		return;
+	}
+	if (extract_evidence(rules, &in, &out) == -1 && out.ncand == 0) {
+		extract_clear(&out);
+		d->reason = "internal-error";
+		return;
+	}
+	d->cand = out.cand;
+	d->ncand = out.ncand;
+	d->time = out.has_incident ? out.incident : arrival;
+	d->map_serial = map != NULL ? ipmap_serial(map) : 0;
+	for (i = 0; i < d->ncand; i++) {
+		cd = &d->cand[i];
+		if (cd->time == TIME_UNSET)
+			cd->time = d->time;
+		if (map == NULL)
+			cd->status = IPMAP_ERROR;
+		else
+			cd->status = ipmap_lookup(map, &cd->ip, cd->time,
+			    cd->port >= 0 ? cd->port : IPMAP_NO_PORT,
+			    &cd->res);
+		if (cd->status == IPMAP_FOUND || cd->status == IPMAP_AMBIGUOUS)
+			d->map_serial = cd->res.serial;
+		if (cd->strength > best)
+			best = cd->strength;
+	}
+	if (best == 0)
+		return;		/* no-ip */
+	decide_class(d, best);
+	if (out.errors > 0 && d->action == ROUTE_ROUTE) {
+		/* a pattern hit its limits: the evidence may be incomplete */
+		decision_keep(d, "internal-error");
+		d->customer[0] = '\0';
+	}
+}
+
+/* Turn d into a keep, keeping the IP facts. */
+void
+decision_keep(struct decision *d, const char *reason)
+{
+	d->action = ROUTE_KEEP;
+	d->reason = reason;
+	d->to[0] = '\0';
+}
+
+/* Free what route_decide allocated. */
+void
+decision_clear(struct decision *d)
+{
+	free(d->cand);
+	d->cand = NULL;
+	d->ncand = 0;
+}
+
+/* Append a JSON string or null. */
+static int
+json_str_or_null(buf_t *b, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return buf_puts(b, "null");
+	return buf_json_str(b, s, strlen(s));
+}
+
+/* Append an address as a JSON string. */
+static int
+json_ip(buf_t *b, const struct ipaddr *ip)
+{
+	char	 t[IPADDR_STRLEN];
+
+	if (ipaddr_format(ip, t, sizeof(t)) == -1)
+		return buf_puts(b, "null");
+	return buf_json_str(b, t, strlen(t));
+}
+
+/* Name of a lookup status. */
+static const char *
+status_name(int st)
+{
+	switch (st) {
+	case IPMAP_FOUND:
+		return "found";
+	case IPMAP_AMBIGUOUS:
+		return "ambiguous";
+	case IPMAP_ERROR:
+		return "error";
+	default:
+		return "not-found";
+	}
+}
+
+/* Append one candidate as JSON. */
+static int
+json_cand(buf_t *b, const struct candidate *c)
+{
+	char	 t[32];
+
+	if (buf_puts(b, "{\"ip\":") == -1 || json_ip(b, &c->ip) == -1)
+		return -1;
+	if (c->port >= 0) {
+		if (buf_printf(b, ",\"port\":%d", c->port) == -1)
+			return -1;
+	} else if (buf_puts(b, ",\"port\":null") == -1)
+		return -1;
+	if (buf_puts(b, ",\"time\":") == -1 ||
+	    (time_format_rfc3339(c->time, t, sizeof(t)) == 0 ?
+	    buf_json_str(b, t, strlen(t)) : buf_puts(b, "null")) == -1)
+		return -1;
+	if (buf_puts(b, ",\"rule\":") == -1 ||
+	    json_str_or_null(b, c->rule) == -1 ||
+	    buf_puts(b, ",\"region\":") == -1 ||
+	    json_str_or_null(b, c->region) == -1 ||
+	    buf_printf(b, ",\"strength\":\"%s\",\"map\":\"%s\",\"customer\":",
+	    strength_name(c->strength), status_name(c->status)) == -1 ||
+	    json_str_or_null(b, c->status == IPMAP_FOUND ?
+	    c->res.customer : NULL) == -1 ||
+	    buf_putc(b, '}') == -1)
+		return -1;
+	return 0;
+}
+
+/* Append d as one JSON object; see complaint.h. */
+int
+decision_json(const struct decision *d, const char *file, buf_t *out)
+{
+	char	 t[32];
+	size_t	 i;
+
+	if (buf_puts(out, "{\"file\":") == -1 ||
+	    json_str_or_null(out, file) == -1 ||
+	    buf_printf(out, ",\"action\":\"%s\",\"reason\":",
+	    d->action == ROUTE_ROUTE ? "route" : "keep") == -1 ||
+	    json_str_or_null(out, d->reason) == -1 ||
+	    buf_puts(out, ",\"customer\":") == -1 ||
+	    json_str_or_null(out, d->customer) == -1 ||
+	    buf_puts(out, ",\"to\":") == -1 ||
+	    json_str_or_null(out, d->to) == -1 ||
+	    buf_puts(out, ",\"ip\":") == -1)
+		return -1;
+	if ((d->has_ip ? json_ip(out, &d->ip) : buf_puts(out, "null")) == -1)
+		return -1;
+	if (d->port >= 0) {
+		if (buf_printf(out, ",\"port\":%d", d->port) == -1)
+			return -1;
+	} else if (buf_puts(out, ",\"port\":null") == -1)
+		return -1;
+	if (buf_puts(out, ",\"time\":") == -1 ||
+	    (time_format_rfc3339(d->time, t, sizeof(t)) == 0 ?
+	    buf_json_str(out, t, strlen(t)) : buf_puts(out, "null")) == -1 ||
+	    buf_puts(out, ",\"rule\":") == -1 ||
+	    json_str_or_null(out, d->rule) == -1 ||
+	    buf_printf(out, ",\"map_serial\":%llu,\"candidates\":[",
+	    (unsigned long long)d->map_serial) == -1)
+		return -1;
+	for (i = 0; i < d->ncand; i++)
+		if ((i > 0 && buf_putc(out, ',') == -1) ||
+		    json_cand(out, &d->cand[i]) == -1)
+			return -1;
+	return buf_puts(out, "]}");
+}

@@ -1,0 +1,552 @@
+/*
+ * extract.c - run the rules over a read complaint; see extract.h.
+ *
+ * Each rule whose conditions hold (report type, sender domain) is run
+ * over every segment of its regions (content type, if-match and
+ * unless-match permitting), each match giving a candidate: the ip group
+ * read as an address (defanged forms accepted, anything else that is
+ * not exactly one address dropped: a masked "192.0.2.xxx" is no
+ * address), the port and time groups when they took part.  Rules with
+ * a time group and no ip group give the incident time: the first rule
+ * in file order that reads a date wins.  The Received chain of every
+ * embedded message is walked once (received.c) and gives at most one
+ * candidate.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "extract.h"
+#include "ipaddr.h"
+#include "received.h"
+#include "rules_int.h"
+#include "timeparse.h"
+
+#define TABLE_COLS_MAX		64
+#define TABLE_NAME_MAX		48
+#define TIME_UNSET		INT64_MIN
+
+/* State of one extraction. */
+struct xctx {
+	const rules_t		*rs;
+	const struct extract_in	*in;
+	struct extract_out	*out;
+	size_t			 size;		/* room in out->cand */
+	const char		*region;	/* of the segment being read */
+};
+
+/* Free what extract_evidence allocated. */
+void
+extract_clear(struct extract_out *out)
+{
+	free(out->cand);
+	out->cand = NULL;
+	out->ncand = 0;
+}
+
+/* Parse a time text: RFC 5322 and friends, then RFC 3339. */
+static int
+parse_time(const char *s, size_t len, int64_t *t)
+{
+	while (len > 0 && (*s == ' ' || *s == '\'' || *s == '"')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\'' ||
+	    s[len - 1] == '"' || s[len - 1] == ','))
+		len--;
+	if (len == 0)
+		return -1;
+	if (time_parse_date(s, len, t) == 0)
+		return 0;
+	return time_parse_rfc3339(s, len, t);
+}
+
+/* Read a port group; -1 if none or out of range. */
+static int
+parse_port(const char *s, size_t len)
+{
+	long	 v = 0;
+	size_t	 i;
+
+	if (s == NULL || len == 0 || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+/* Add a candidate unless the same address, strength and port is there. */
+static void
+add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
+    const struct rule *r, const char *region)
+{
+	struct extract_out *o = x->out;
+	struct candidate *c;
+	size_t	 i, nsize;
+
+	for (i = 0; i < o->ncand; i++)
+		if (o->cand[i].strength == r->strength &&
+		    o->cand[i].port == port &&
+		    ipaddr_cmp(&o->cand[i].ip, ip) == 0)
+			return;
+	if (o->ncand >= EXTRACT_CAND_MAX)
+		return;
+	if (o->ncand == x->size) {
+		nsize = x->size ? x->size * 2 : 8;
+		c = realloc(o->cand, nsize * sizeof(*c));
+		if (c == NULL) {
+			o->nomem = 1;
+			return;
+		}
+		o->cand = c;
+		x->size = nsize;
+	}
+	c = &o->cand[o->ncand];
+	memset(c, 0, sizeof(*c));
+	c->ip = *ip;
+	c->port = port;
+	c->time = t;
+	c->rule = r->name;
+	c->region = region;
+	c->strength = r->strength;
+	c->pos = o->ncand;
+	c->status = IPMAP_NOTFOUND;
+	o->ncand++;
+}
+
+/* One rule match: a candidate, or the incident time. */
+static int
+on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
+{
+	struct xctx	*x = arg;
+	struct ipaddr	 ip;
+	int64_t		 t = TIME_UNSET;
+
+	if (h->time != NULL && parse_time(h->time, h->timelen, &t) == -1)
+		t = TIME_UNSET;
+	if (r->g_ip[0] == 0) {
+		if (t != TIME_UNSET && !x->out->has_incident) {
+			x->out->incident = t;
+			x->out->has_incident = 1;
+			x->out->incident_rule = r->name;
+			return 1;
+		}
+		return 0;
+	}
+	if (h->ip == NULL ||
+	    ipaddr_parse(h->ip, h->iplen, IPADDR_DEFANGED, &ip) == -1 ||
+	    ipaddr_is_reserved(&ip))
+		return 0;
+	add_cand(x, &ip, parse_port(h->port, h->portlen), t, r, x->region);
+	return x->out->nomem ? -1 : 0;
+}
+
+/* Run rule r over one piece of text. */
+static void
+run(struct xctx *x, const struct rule *r, const char *s, size_t len,
+    const char *region)
+{
+	int	 err = 0;
+
+	if (r->g_ip[0] == 0 && x->out->has_incident)
+		return;
+	x->region = region;
+	if (r->when != NULL &&
+	    rules_test(x->rs, r->when, x->in->md, s, len) != 1)
+		return;
+	if (r->unless != NULL &&
+	    rules_test(x->rs, r->unless, x->in->md, s, len) != 0)
+		return;
+	if (rules_exec(x->rs, r, x->in->md, s, len, on_hit, x, &err) == -1 &&
+	    err != 0)
+		x->out->errors++;
+}
+
+/* Trim blanks and one pair of quotes from a cell. */
+static void
+cell_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+	if (*len >= 2 && (((*s)[0] == '"' && (*s)[*len - 1] == '"') ||
+	    ((*s)[0] == '\'' && (*s)[*len - 1] == '\''))) {
+		(*s)++;
+		*len -= 2;
+	}
+}
+
+/* Split line into cells at delim (outside double quotes). */
+static int
+cells(const char *s, size_t len, int delim, const char **cs, size_t *cl,
+    int max)
+{
+	size_t	 i, start = 0;
+	int	 n = 0, q = 0;
+
+	for (i = 0; i <= len && n < max; i++) {
+		if (i < len && s[i] == '"')
+			q = !q;
+		if (i == len || (!q && s[i] == delim)) {
+			cs[n] = s + start;
+			cl[n] = i - start;
+			cell_trim(&cs[n], &cl[n]);
+			n++;
+			start = i + 1;
+		}
+	}
+	return n;
+}
+
+/* Count delim outside quotes. */
+static int
+count_delim(const char *s, size_t len, int delim)
+{
+	size_t	 i;
+	int	 n = 0, q = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (!q && s[i] == delim)
+			n++;
+	}
+	return n;
+}
+
+/* Is this cell a plausible column name? */
+static int
+colname_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len >= TABLE_NAME_MAX ||
+	    !isalpha((unsigned char)s[0]) || s[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-' && s[i] != ' ' && s[i] != '.' && s[i] != '/')
+			return 0;
+	return 1;
+}
+
+/* Try line as a table header; returns the delimiter or 0. */
+static int
+table_header(const char *s, size_t len, char names[][TABLE_NAME_MAX],
+    int *ncol)
+{
+	static const char delims[] = { ',', '\t', ';', '|' };
+	const char	*cs[TABLE_COLS_MAX];
+	size_t		 cl[TABLE_COLS_MAX], d, k, j;
+	int		 n, i, named;
+
+	/* a commented header row: "# asn,ip,timestamp" */
+	while (len > 0 && (*s == '#' || *s == ' ')) {
+		s++;
+		len--;
+	}
+	for (d = 0; d < sizeof(delims); d++) {
+		if (count_delim(s, len, delims[d]) < 2)
+			continue;
+		n = cells(s, len, delims[d], cs, cl, TABLE_COLS_MAX);
+		named = 0;
+		for (i = 0; i < n; i++) {
+			if (cl[i] == 0 && delims[d] == '|' &&
+			    (i == 0 || i == n - 1))
+				continue;
+			if (!colname_ok(cs[i], cl[i]))
+				break;
+			named++;
+		}
+		if (i < n || named < 2)
+			continue;
+		for (i = 0; i < n; i++) {
+			for (k = 0, j = 0; k < cl[i] && j + 1 < TABLE_NAME_MAX;
+			    k++)
+				names[i][j++] = cs[i][k] == ' ' ? '_' :
+				    (char)tolower((unsigned char)cs[i][k]);
+			names[i][j] = '\0';
+		}
+		*ncol = n;
+		return delims[d];
+	}
+	return 0;
+}
+
+/* Is this a ruling line drawn between table rows? */
+static int
+rule_line(const char *s, size_t len)
+{
+	size_t	 i, dashes = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '-' || s[i] == '=')
+			dashes++;
+		else if (s[i] != '+' && s[i] != '|' && s[i] != ':' &&
+		    s[i] != ' ' && s[i] != '\t')
+			return 0;
+	}
+	return dashes >= 3;
+}
+
+/* Turn the tables of s into records; see extract.h. */
+size_t
+extract_tables(const char *s, size_t len, buf_t *b)
+{
+	char		 names[TABLE_COLS_MAX][TABLE_NAME_MAX];
+	const char	*cs[TABLE_COLS_MAX], *line, *nl, *end = s + len;
+	size_t		 cl[TABLE_COLS_MAX], ll, rows = 0;
+	int		 delim = 0, ncol = 0, n, i, hd = 0, nd;
+
+	for (line = s; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		ll = (size_t)(nl - line);
+		if (delim != 0 && rule_line(line, ll))
+			continue;	/* +-----+ or |---|---| between rows */
+		nd = delim != 0 ? count_delim(line, ll, delim) : 0;
+		if (delim != 0 && nd >= 1 && (nd == hd ||
+		    (delim == '|' && nd == hd - 1))) {
+			n = cells(line, ll, delim, cs, cl, TABLE_COLS_MAX);
+			for (i = 0; i < n && i < ncol; i++) {
+				if (cl[i] == 0 || names[i][0] == '\0')
+					continue;
+				if (buf_printf(b, "%s: ", names[i]) == -1 ||
+				    buf_append(b, cs[i], cl[i]) == -1 ||
+				    buf_putc(b, '\n') == -1)
+					return rows;
+			}
+			if (buf_putc(b, '\n') == -1)
+				return rows;
+			rows++;
+			continue;
+		}
+		delim = table_header(line, ll, names, &ncol);
+		if (delim != 0)
+			hd = count_delim(line, ll, delim);
+	}
+	return rows;
+}
+
+/* Domain of the first address in a From value. */
+void
+extract_from_domain(const char *v, char *out, size_t size)
+{
+	const char	*at, *e;
+	size_t		 n, i;
+
+	out[0] = '\0';
+	if ((at = strrchr(v, '@')) == NULL)
+		return;
+	at++;
+	for (e = at; *e != '\0' && *e != '>' && *e != ' ' && *e != ',' &&
+	    *e != ')' && *e != '"' && *e != ';'; e++)
+		;
+	n = (size_t)(e - at);
+	if (n == 0 || n >= size)
+		return;
+	for (i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)at[i]);
+	out[n] = '\0';
+}
+
+/* The ARF Feedback-Type of the complaint, lowercased ("" if none). */
+static void
+report_type(const mime_t *m, char *out, size_t size)
+{
+	const struct mime_seg *s;
+	const char	*p, *e, *end;
+	size_t		 i, n;
+
+	out[0] = '\0';
+	for (i = 0; i < mime_count(m); i++) {
+		s = mime_seg(m, i);
+		if (s->region != MIME_SEG_REPORT)
+			continue;
+		end = s->data + s->len;
+		for (p = s->data; p < end; p = e + 1) {
+			e = memchr(p, '\n', (size_t)(end - p));
+			if (e == NULL)
+				e = end;
+			if (e - p > 14 && strncasecmp(p, "Feedback-Type:", 14)
+			    == 0) {
+				p += 14;
+				while (p < e && (*p == ' ' || *p == '\t'))
+					p++;
+				for (n = 0; p + n < e && n + 1 < size &&
+				    p[n] != ' ' && p[n] != ';'; n++)
+					out[n] = (char)tolower(
+					    (unsigned char)p[n]);
+				out[n] = '\0';
+				return;
+			}
+		}
+	}
+}
+
+/* Do the rule's complaint-level conditions hold? */
+static int
+conditions_ok(const struct rule *r, const char *rtype, const char *sdom)
+{
+	size_t	 i, dl, sl;
+	int	 ok;
+
+	if (r->nrtypes > 0) {
+		for (ok = 0, i = 0; i < r->nrtypes && !ok; i++)
+			ok = strcmp(r->rtypes[i], rtype) == 0 ||
+			    (rtype[0] == '\0' && strcmp(r->rtypes[i],
+			    "none") == 0) || (rtype[0] != '\0' &&
+			    strcmp(r->rtypes[i], "any") == 0);
+		if (!ok)
+			return 0;
+	}
+	if (r->ndomains > 0) {
+		sl = strlen(sdom);
+		for (ok = 0, i = 0; i < r->ndomains && !ok; i++) {
+			dl = strlen(r->domains[i]);
+			ok = sl == dl ? strcmp(sdom, r->domains[i]) == 0 :
+			    sl > dl && sdom[sl - dl - 1] == '.' &&
+			    strcmp(sdom + sl - dl, r->domains[i]) == 0;
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Region bit of a segment. */
+static unsigned
+seg_bit(int region)
+{
+	switch (region) {
+	case MIME_SEG_REPORT:
+		return RULE_REG_REPORT;
+	case MIME_SEG_TEXT:
+		return RULE_REG_TEXT;
+	case MIME_SEG_ATTACH:
+		return RULE_REG_ATTACH;
+	case MIME_SEG_EMB_HEADERS:
+		return RULE_REG_EMB_HEADERS;
+	case MIME_SEG_EMB_TEXT:
+		return RULE_REG_EMB_TEXT;
+	default:
+		return 0;
+	}
+}
+
+/* Walk the Received chain of every embedded message. */
+static void
+walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
+{
+	const mime_t		*m = x->in->mime;
+	const struct mime_seg	*s;
+	struct recv_result	 rr;
+	char			 reg[256];
+	size_t			 i;
+	int			 rc;
+
+	recv_domain(sdom, strlen(sdom), reg, sizeof(reg));
+
+	for (i = 0; i < mime_count(m); i++) {
+		s = mime_seg(m, i);
+		if (s->region != MIME_SEG_EMB_HEADERS)
+			continue;
+		memset(&rr, 0, sizeof(rr));
+		rc = recv_walk(x->rs, enabled, x->in->md, s->data, s->len,
+		    reg, &rr);
+		if (rc == -1)
+			x->out->errors++;
+		if (rc != 1)
+			continue;
+		add_cand(x, &rr.ip, rr.port, rr.has_time ? rr.time :
+		    TIME_UNSET, rr.rule, "received");
+	}
+}
+
+/* Collect the evidence of a complaint; see extract.h. */
+int
+extract_evidence(const rules_t *rs, const struct extract_in *in,
+    struct extract_out *out)
+{
+	struct xctx		 x;
+	const struct mime_seg	*s;
+	const struct rule	*r;
+	unsigned char		*enabled;
+	char			 rtype[64], sdom[256];
+	buf_t			 tables;
+	size_t			 i, j, k;
+	int			 have_tables = 0, any_received = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.rs = rs;
+	x.in = in;
+	x.out = out;
+	out->incident = 0;
+	if ((enabled = calloc(rs->nrule ? rs->nrule : 1, 1)) == NULL) {
+		out->nomem = 1;
+		return -1;
+	}
+	report_type(in->mime, rtype, sizeof(rtype));
+	sdom[0] = '\0';
+	for (i = 0; i < in->nhdr; i++)
+		if (strcasecmp(in->hdr[i].name, "From") == 0) {
+			extract_from_domain(in->hdr[i].value, sdom,
+			    sizeof(sdom));
+			break;
+		}
+	buf_init(&tables, EXTRACT_TABLE_MAX);
+	for (i = 0; i < rs->nrule && !out->nomem; i++) {
+		r = &rs->rule[i];
+		if (!conditions_ok(r, rtype, sdom))
+			continue;
+		enabled[i] = 1;
+		if (r->regions & RULE_REG_RECEIVED)
+			any_received = 1;
+		if (r->regions & RULE_REG_HEADER)
+			for (j = 0; j < in->nhdr; j++)
+				for (k = 0; k < r->nheaders; k++)
+					if (strcasecmp(in->hdr[j].name,
+					    r->headers[k]) == 0)
+						run(&x, r, in->hdr[j].value,
+						    strlen(in->hdr[j].value),
+						    "header");
+		for (j = 0; j < mime_count(in->mime); j++) {
+			s = mime_seg(in->mime, j);
+			if (!(r->regions & seg_bit(s->region)) ||
+			    !rules_ctype_ok(r, s->ctype))
+				continue;
+			run(&x, r, s->data, s->len,
+			    rules_region_name(seg_bit(s->region)));
+		}
+		if (r->regions & RULE_REG_TABLE) {
+			if (!have_tables) {
+				have_tables = 1;
+				for (j = 0; j < mime_count(in->mime); j++) {
+					s = mime_seg(in->mime, j);
+					if (s->region == MIME_SEG_TEXT ||
+					    s->region == MIME_SEG_ATTACH)
+						(void)extract_tables(s->data,
+						    s->len, &tables);
+				}
+			}
+			if (tables.len > 0)
+				run(&x, r, tables.data, tables.len, "table");
+		}
+	}
+	if (any_received && !out->nomem)
+		walk_chains(&x, enabled, sdom);
+	buf_free(&tables);
+	free(enabled);
+	return out->nomem ? -1 : 0;
+}

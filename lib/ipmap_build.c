@@ -1,0 +1,1362 @@
+/*
+ * ipmap_build.c - build an IP map generation from the CSV source and put
+ * it in service; see ipmap_build.h and, for the layout, ipmap_int.h.
+ *
+ * A load runs in three steps.  Read: every row is parsed and checked,
+ * customers are interned, errors are collected with their line numbers.
+ * Check: the rows are sorted by prefix and the entries of each prefix
+ * compared for conflicts.  Write: only if there was no error, the nested
+ * prefixes of each family are swept into disjoint ranges that are
+ * appended, in key order, to a fresh LMDB file; then the `current`
+ * symlink is renamed over and the generation hint rewritten.  A map that
+ * fills up (MDB_MAP_FULL) is rewritten from memory with twice the size.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "ipaddr.h"
+#include "ipmap.h"
+#include "ipmap_build.h"
+#include "ipmap_int.h"
+#include "log.h"
+#include "sha256.h"
+#include "timeparse.h"
+
+#define TXN_BATCH	100000	/* puts per write transaction */
+
+/* One row of the source. */
+struct bent {
+	uint8_t		 a[16];		/* network, as ipaddr.a */
+	int64_t		 from, until;	/* INT64_MIN when open */
+	uint32_t	 cid;		/* customer record */
+	uint32_t	 line;
+	uint16_t	 plo, phi;
+	uint8_t		 fam, plen, ports;
+};
+
+/* One collected error. */
+struct berr {
+	uint32_t	 line;
+	uint32_t	 seq;
+	size_t		 off;		/* into the message arena */
+};
+
+/* Interned (customer, address) pairs. */
+struct cust {
+	size_t		 off;		/* "customer\0address\0" in arena */
+	uint16_t	 clen, alen;
+};
+
+struct build {
+	const char	*path;		/* source as given, for messages */
+	struct bent	*ent;
+	size_t		 nent, aent;
+	struct cust	*cust;
+	size_t		 ncust, acust;
+	uint32_t	*chash;		/* customer index + 1, 0 empty */
+	size_t		 chsize;
+	char		*carena;
+	size_t		 carena_len, carena_size;
+	struct berr	*err;
+	size_t		 nerr, aerr;
+	size_t		 nerr_total;	/* kept or not */
+	buf_t		 emsg;
+	int		 max_errors;
+	int		 sys_error;	/* not the source's fault */
+	uint64_t	 rows;
+	uint64_t	 prefixes, ranges;
+	uint64_t	 count4[33], count6[129];
+	char		 sha[SHA256_HEXLEN];
+	struct sha256	 hash;
+	uint64_t	 bytes_read, bytes_total, next_report;
+	const struct ipmap_build_opts *opts;
+};
+
+enum col { COL_PREFIX, COL_CUSTOMER, COL_ADDRESS, COL_FROM, COL_UNTIL,
+	COL_PORTS, COL_MAX };
+static const char *const col_names[COL_MAX] = {
+	"prefix", "customer", "address", "valid_from", "valid_until", "ports"
+};
+
+/* Remember an error at line (0: none) with a printf message. */
+static void __attribute__((format(printf, 3, 4)))
+berror(struct build *b, unsigned long line, const char *fmt, ...)
+{
+	struct berr	*ne;
+	va_list		 ap;
+	size_t		 off = b->emsg.len;
+
+	b->nerr_total++;
+	if (b->nerr >= (size_t)b->max_errors * 10 + 1000)
+		return;			/* counted, not kept */
+	if (b->nerr == b->aerr) {
+		size_t n = b->aerr ? b->aerr * 2 : 64;
+
+		if ((ne = realloc(b->err, n * sizeof(*ne))) == NULL)
+			return;
+		b->err = ne;
+		b->aerr = n;
+	}
+	if (line > 0 ? buf_printf(&b->emsg, "%s:%lu: ", b->path, line) :
+	    buf_printf(&b->emsg, "%s: ", b->path))
+		return;
+	va_start(ap, fmt);
+	if (buf_vprintf(&b->emsg, fmt, ap) == -1 || buf_putc(&b->emsg, 0)) {
+		va_end(ap);
+		buf_truncate(&b->emsg, off);
+		return;
+	}
+	va_end(ap);
+	b->err[b->nerr].line = (uint32_t)line;
+	b->err[b->nerr].seq = (uint32_t)b->nerr;
+	b->err[b->nerr].off = off;
+	b->nerr++;
+}
+
+/* Order errors by line, then as found. */
+static int
+berr_cmp(const void *x, const void *y)
+{
+	const struct berr *p = x, *q = y;
+
+	if (p->line != q->line)
+		return p->line < q->line ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* Copy the collected errors to out, sorted and up to the limit. */
+static void
+berrors_out(struct build *b, buf_t *out)
+{
+	size_t	 i, n;
+
+	qsort(b->err, b->nerr, sizeof(*b->err), berr_cmp);
+	n = b->nerr < (size_t)b->max_errors ? b->nerr : (size_t)b->max_errors;
+	for (i = 0; i < n; i++)
+		if (buf_printf(out, "%s\n", b->emsg.data + b->err[i].off))
+			return;
+	if (b->nerr_total > n)
+		buf_printf(out, "%s: %zu more errors not shown\n", b->path,
+		    b->nerr_total - n);
+}
+
+/* A copy of untrusted field text fit to quote in a message. */
+static const char *
+shown(const char *s, size_t len, char *out, size_t outsize)
+{
+	return str_sanitize(s, len, out, outsize);
+}
+
+/* FNV-1a over len bytes. */
+static uint32_t
+fnv(const char *s, size_t len, uint32_t h)
+{
+	while (len-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Intern (customer, address); its id, or -1 when out of memory. */
+static int64_t
+cust_intern(struct build *b, const char *c, size_t clen, const char *a,
+    size_t alen)
+{
+	uint32_t	 h, *nh;
+	size_t		 i, k, need;
+	struct cust	*cu;
+
+	if (b->ncust * 2 >= b->chsize) {
+		size_t n = b->chsize ? b->chsize * 2 : 1024;
+
+		if ((nh = calloc(n, sizeof(*nh))) == NULL)
+			return -1;
+		for (i = 0; i < b->ncust; i++) {
+			cu = &b->cust[i];
+			h = fnv(b->carena + cu->off + cu->clen + 1, cu->alen,
+			    fnv(b->carena + cu->off, cu->clen, 2166136261u));
+			for (k = h & (n - 1); nh[k] != 0; k = (k + 1) & (n - 1))
+				;
+			nh[k] = (uint32_t)i + 1;
+		}
+		free(b->chash);
+		b->chash = nh;
+		b->chsize = n;
+	}
+	h = fnv(a, alen, fnv(c, clen, 2166136261u));
+	for (k = h & (b->chsize - 1); b->chash[k] != 0;
+	    k = (k + 1) & (b->chsize - 1)) {
+		cu = &b->cust[b->chash[k] - 1];
+		if (cu->clen == clen && cu->alen == alen &&
+		    memcmp(b->carena + cu->off, c, clen) == 0 &&
+		    memcmp(b->carena + cu->off + clen + 1, a, alen) == 0)
+			return b->chash[k] - 1;
+	}
+	if (b->ncust == b->acust) {
+		size_t n = b->acust ? b->acust * 2 : 1024;
+
+		if ((cu = realloc(b->cust, n * sizeof(*cu))) == NULL)
+			return -1;
+		b->cust = cu;
+		b->acust = n;
+	}
+	need = clen + alen + 2;
+	if (b->carena_len + need > b->carena_size) {
+		size_t	 n = b->carena_size ? b->carena_size * 2 : 65536;
+		char	*p;
+
+		while (n < b->carena_len + need)
+			n *= 2;
+		if ((p = realloc(b->carena, n)) == NULL)
+			return -1;
+		b->carena = p;
+		b->carena_size = n;
+	}
+	cu = &b->cust[b->ncust];
+	cu->off = b->carena_len;
+	cu->clen = (uint16_t)clen;
+	cu->alen = (uint16_t)alen;
+	memcpy(b->carena + b->carena_len, c, clen);
+	b->carena[b->carena_len + clen] = '\0';
+	memcpy(b->carena + b->carena_len + clen + 1, a, alen);
+	b->carena[b->carena_len + clen + 1 + alen] = '\0';
+	b->carena_len += need;
+	b->chash[k] = (uint32_t)b->ncust + 1;
+	return (int64_t)b->ncust++;
+}
+
+/* Customer name of record id. */
+static const char *
+cust_name(const struct build *b, uint32_t id)
+{
+	return b->carena + b->cust[id].off;
+}
+
+/* Non-zero for an RFC 5321 atext character. */
+static int
+is_atext(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~",
+	    c) != NULL);
+}
+
+/* Non-zero for a letter or digit. */
+static int
+is_letdig(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/*
+ * Check that s is one RFC 5321 Mailbox (local-part@domain, or
+ * @[address literal]).  NULL if it is, else why not.
+ */
+static const char *
+mailbox_check(const char *s, size_t len)
+{
+	size_t	 i = 0, at, lab;
+	struct ipaddr ip;
+
+	if (len == 0)
+		return "empty";
+	if (len > IPMAP_ADDRESS_MAX - 3)
+		return "longer than 253 characters";
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return "control character";
+		if (c >= 0x80)
+			return "non-ASCII character";
+	}
+	i = 0;
+	if (s[0] == '"') {
+		for (i = 1; i < len && s[i] != '"'; i++) {
+			if (s[i] == '\\') {
+				if (++i == len)
+					return "unterminated quoted local part";
+			}
+		}
+		if (i == len)
+			return "unterminated quoted local part";
+		i++;
+		if (i == 2)
+			return "empty quoted local part";
+	} else {
+		for (;;) {
+			size_t	 start = i;
+
+			while (i < len && is_atext((unsigned char)s[i]))
+				i++;
+			if (i == start)
+				return i < len && s[i] != '.' && s[i] != '@' ?
+				    "character not allowed in the local part" :
+				    "empty part in the local part";
+			if (i < len && s[i] == '.') {
+				i++;
+				continue;
+			}
+			break;
+		}
+	}
+	if (i == len)
+		return "no domain";
+	if (s[i] != '@')
+		return "character not allowed in the local part";
+	if (i > 64)
+		return "local part longer than 64 characters";
+	at = ++i;
+	if (at == len)
+		return "no domain";
+	if (s[at] == '[') {
+		if (s[len - 1] != ']')
+			return "bad address literal";
+		if (len - at > 6 && strncasecmp(s + at + 1, "IPv6:", 5) == 0) {
+			if (ipaddr_parse(s + at + 6, len - at - 7, 0, &ip) ||
+			    ip.family != IPADDR_V6)
+				return "bad address literal";
+		} else if (ipaddr_parse(s + at + 1, len - at - 2, 0, &ip) ||
+		    memchr(s + at + 1, ':', len - at - 2) != NULL)
+			return "bad address literal";
+		return NULL;
+	}
+	for (;;) {
+		lab = i;
+		while (i < len && (is_letdig((unsigned char)s[i]) ||
+		    s[i] == '-'))
+			i++;
+		if (i == lab)
+			return i < len && s[i] != '.' ?
+			    "character not allowed in the domain" :
+			    "empty label in the domain";
+		if (s[lab] == '-' || s[i - 1] == '-')
+			return "domain label starts or ends with '-'";
+		if (i - lab > 63)
+			return "domain label longer than 63 characters";
+		if (i == len)
+			break;
+		if (s[i] != '.')
+			return "character not allowed in the domain";
+		i++;
+		if (i == len)
+			return "domain ends with '.'";
+	}
+	return NULL;
+}
+
+/* Parse a port range "lo-hi" or a port; 0 or -1. */
+static int
+parse_ports(const char *s, size_t len, uint16_t *lo, uint16_t *hi)
+{
+	size_t	 i = 0;
+	long	 v[2];
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		size_t start = i;
+
+		v[k] = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6)
+			v[k] = v[k] * 10 + (s[i++] - '0');
+		if (i == start || v[k] > 65535 ||
+		    (s[start] == '0' && i - start > 1))
+			return -1;
+		if (k == 0) {
+			if (i == len) {
+				v[1] = v[0];
+				break;
+			}
+			if (s[i++] != '-')
+				return -1;
+		}
+	}
+	if (i != len || v[0] > v[1])
+		return -1;
+	*lo = (uint16_t)v[0];
+	*hi = (uint16_t)v[1];
+	return 0;
+}
+
+/* Add one entry; 0, or -1 when out of memory. */
+static int
+bent_add(struct build *b, const struct bent *e)
+{
+	struct bent	*ne;
+
+	if (b->nent == b->aent) {
+		size_t n = b->aent ? b->aent + b->aent / 2 : 65536;
+
+		if ((ne = realloc(b->ent, n * sizeof(*ne))) == NULL)
+			return -1;
+		b->ent = ne;
+		b->aent = n;
+	}
+	b->ent[b->nent++] = *e;
+	return 0;
+}
+
+/* Check and store one data row; errors are collected, -1 only on ENOMEM. */
+static int
+read_row(struct build *b, const struct csv_record *r, const int *col,
+    size_t ncols)
+{
+	struct bent	 e;
+	struct ipaddr	 net;
+	const char	*why, *f;
+	char		 tmp[128];
+	size_t		 len;
+	int		 plen, bad = 0;
+	int64_t		 cid;
+
+	if (r->nfields != ncols) {
+		berror(b, r->line, "%zu fields, the header has %zu",
+		    r->nfields, ncols);
+		return 0;
+	}
+	memset(&e, 0, sizeof(e));
+	e.line = (uint32_t)r->line;
+	e.from = e.until = INT64_MIN;
+
+	f = r->field[col[COL_PREFIX]];
+	len = r->len[col[COL_PREFIX]];
+	if (ipaddr_parse_prefix(f, len, &net, &plen, &why) == -1) {
+		berror(b, r->line, "prefix \"%s\": %s",
+		    shown(f, len, tmp, sizeof(tmp)), why);
+		bad = 1;
+	} else {
+		memcpy(e.a, net.a, 16);
+		e.fam = net.family;
+		e.plen = (uint8_t)plen;
+	}
+
+	f = r->field[col[COL_CUSTOMER]];
+	len = r->len[col[COL_CUSTOMER]];
+	if (len == 0 || len >= IPMAP_CUSTOMER_MAX) {
+		berror(b, r->line, "customer \"%s\": %s",
+		    shown(f, len, tmp, sizeof(tmp)), len == 0 ? "empty" :
+		    "longer than 63 characters");
+		bad = 1;
+	} else {
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			if (!is_letdig((unsigned char)f[i]) &&
+			    f[i] != '.' && f[i] != '_' && f[i] != '-')
+				break;
+		if (i < len) {
+			berror(b, r->line, "customer \"%s\": only letters, "
+			    "digits, '.', '_' and '-' are allowed",
+			    shown(f, len, tmp, sizeof(tmp)));
+			bad = 1;
+		}
+	}
+
+	f = r->field[col[COL_ADDRESS]];
+	len = r->len[col[COL_ADDRESS]];
+	if ((why = mailbox_check(f, len)) != NULL) {
+		berror(b, r->line, "address \"%s\" is not a mailbox: %s",
+		    shown(f, len, tmp, sizeof(tmp)), why);
+		bad = 1;
+	}
+
+	if (col[COL_FROM] >= 0 && r->len[col[COL_FROM]] > 0) {
+		f = r->field[col[COL_FROM]];
+		len = r->len[col[COL_FROM]];
+		if (time_parse_rfc3339(f, len, &e.from) == -1) {
+			berror(b, r->line, "valid_from \"%s\": not an RFC 3339 "
+			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
+			bad = 1;
+		}
+	}
+	if (col[COL_UNTIL] >= 0 && r->len[col[COL_UNTIL]] > 0) {
+		f = r->field[col[COL_UNTIL]];
+		len = r->len[col[COL_UNTIL]];
+		if (time_parse_rfc3339(f, len, &e.until) == -1) {
+			berror(b, r->line, "valid_until \"%s\": not an RFC 3339 "
+			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
+			bad = 1;
+		}
+	}
+	if (!bad && e.from != INT64_MIN && e.until != INT64_MIN &&
+	    e.from >= e.until) {
+		berror(b, r->line, "valid_from is not before valid_until");
+		bad = 1;
+	}
+	if (col[COL_PORTS] >= 0 && r->len[col[COL_PORTS]] > 0) {
+		f = r->field[col[COL_PORTS]];
+		len = r->len[col[COL_PORTS]];
+		if (parse_ports(f, len, &e.plo, &e.phi) == -1) {
+			berror(b, r->line, "ports \"%s\": not a port or a "
+			    "range lo-hi of ports 0-65535",
+			    shown(f, len, tmp, sizeof(tmp)));
+			bad = 1;
+		} else
+			e.ports = 1;
+	}
+	if (bad)
+		return 0;
+	cid = cust_intern(b, r->field[col[COL_CUSTOMER]],
+	    r->len[col[COL_CUSTOMER]], r->field[col[COL_ADDRESS]],
+	    r->len[col[COL_ADDRESS]]);
+	if (cid == -1)
+		return -1;
+	e.cid = (uint32_t)cid;
+	return bent_add(b, &e);
+}
+
+/* Map the header row to columns; 0, or -1 (errors collected). */
+static int
+read_header(struct build *b, const struct csv_record *r, int *col)
+{
+	size_t	 i, k, len;
+	const char *f;
+	char	 tmp[128];
+	int	 bad = 0;
+
+	for (k = 0; k < COL_MAX; k++)
+		col[k] = -1;
+	for (i = 0; i < r->nfields; i++) {
+		f = r->field[i];
+		len = r->len[i];
+		if (i == 0 && len >= 3 && memcmp(f, "\xef\xbb\xbf", 3) == 0) {
+			f += 3;		/* a byte order mark */
+			len -= 3;
+		}
+		for (k = 0; k < COL_MAX; k++)
+			if (strlen(col_names[k]) == len &&
+			    memcmp(col_names[k], f, len) == 0)
+				break;
+		if (k == COL_MAX) {
+			berror(b, r->line, "unknown column \"%s\" (the columns "
+			    "are prefix, customer, address, valid_from, "
+			    "valid_until, ports)",
+			    shown(f, len, tmp, sizeof(tmp)));
+			bad = 1;
+		} else if (col[k] != -1) {
+			berror(b, r->line, "column \"%s\" named twice",
+			    col_names[k]);
+			bad = 1;
+		} else
+			col[k] = (int)i;
+	}
+	for (k = 0; k <= COL_ADDRESS; k++) {
+		if (col[k] == -1) {
+			berror(b, r->line, "the header has no \"%s\" column",
+			    col_names[k]);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* Hash and count every byte read; report progress. */
+static void
+read_tap(void *arg, const void *p, size_t len)
+{
+	struct build *b = arg;
+
+	sha256_update(&b->hash, p, len);
+	b->bytes_read += len;
+	if (b->opts->progress && b->bytes_read >= b->next_report) {
+		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_READ,
+		    b->bytes_read, b->bytes_total);
+		b->next_report = b->bytes_read + (1 << 20);
+	}
+}
+
+/* Read the whole source; 0, or -1 (errors collected). */
+static int
+read_source(struct build *b)
+{
+	struct csv_record r;
+	struct stat	 st;
+	FILE		*fp;
+	csv_t		*c;
+	int		 col[COL_MAX], rc, have_header = 0, header_ok = 0;
+	size_t		 ncols = 0;
+
+	if ((fp = fopen(b->path, "r")) == NULL) {
+		berror(b, 0, "%s", strerror(errno));
+		b->sys_error = 1;
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) == 0)
+		b->bytes_total = (uint64_t)st.st_size;
+	sha256_init(&b->hash);
+	if ((c = csv_open(fp, read_tap, b)) == NULL) {
+		fclose(fp);
+		berror(b, 0, "out of memory");
+		b->sys_error = 1;
+		return -1;
+	}
+	while ((rc = csv_read(c, &r)) != 0) {
+		if (rc == -1) {
+			if (csv_fatal(c)) {
+				berror(b, 0, "read error: %s", csv_error(c));
+				b->sys_error = 1;
+				break;
+			}
+			berror(b, csv_errline(c), "%s", csv_error(c));
+			if (!have_header)
+				break;
+			continue;
+		}
+		if (!have_header) {
+			have_header = 1;
+			if (read_header(b, &r, col) == -1)
+				break;
+			header_ok = 1;
+			ncols = r.nfields;
+			continue;
+		}
+		b->rows++;
+		if (read_row(b, &r, col, ncols) == -1) {
+			berror(b, r.line, "out of memory");
+			b->sys_error = 1;
+			break;
+		}
+	}
+	csv_close(c);
+	fclose(fp);
+	sha256_hex(&b->hash, b->sha);
+	if (!have_header && b->nerr_total == 0)
+		berror(b, 0, "no header row (prefix,customer,address,...)");
+	else if (header_ok && b->rows == 0 && b->nerr_total == 0 &&
+	    !b->opts->allow_empty)
+		berror(b, 0, "no rows: refusing to load an empty map "
+		    "(use --allow-empty)");
+	return b->nerr_total ? -1 : 0;
+}
+
+/* Order entries by family, network, length, validity, ports, line. */
+static inline int
+bent_cmp(const struct bent *x, const struct bent *y)
+{
+	int	 r;
+
+	if (x->fam != y->fam)
+		return x->fam < y->fam ? -1 : 1;
+	if ((r = memcmp(x->a, y->a, 16)) != 0)
+		return r;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->plo != y->plo)
+		return x->plo < y->plo ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+/* Sort n entries in place (quicksort, insertion sort for short runs). */
+static void
+bent_sort(struct bent *v, size_t n)
+{
+	struct bent	 t, pivot;
+	size_t		 i, j, m;
+
+	while (n > 16) {
+		m = n / 2;
+		/* Median of three to the middle. */
+		if (bent_cmp(&v[m], &v[0]) < 0) {
+			t = v[m]; v[m] = v[0]; v[0] = t;
+		}
+		if (bent_cmp(&v[n - 1], &v[m]) < 0) {
+			t = v[m]; v[m] = v[n - 1]; v[n - 1] = t;
+			if (bent_cmp(&v[m], &v[0]) < 0) {
+				t = v[m]; v[m] = v[0]; v[0] = t;
+			}
+		}
+		pivot = v[m];
+		i = 0;
+		j = n - 1;
+		for (;;) {
+			while (bent_cmp(&v[i], &pivot) < 0)
+				i++;
+			while (bent_cmp(&pivot, &v[j]) < 0)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i]; v[i] = v[j]; v[j] = t;
+			i++;
+			j--;
+		}
+		/* Recurse into the smaller part, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			bent_sort(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			bent_sort(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && bent_cmp(&t, &v[j - 1]) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+/* Non-zero if x and y are the same prefix. */
+static int
+same_prefix(const struct bent *x, const struct bent *y)
+{
+	return x->fam == y->fam && x->plen == y->plen &&
+	    memcmp(x->a, y->a, 16) == 0;
+}
+
+/* Non-zero if the validity and ports of x and y overlap. */
+static int
+overlaps(const struct bent *x, const struct bent *y)
+{
+	int64_t	 xu = x->until == INT64_MIN ? INT64_MAX : x->until;
+	int64_t	 yu = y->until == INT64_MIN ? INT64_MAX : y->until;
+
+	if (!(x->from < yu && y->from < xu))
+		return 0;
+	if (!x->ports || !y->ports)
+		return 1;
+	return x->plo <= y->phi && y->plo <= x->phi;
+}
+
+/* Prefix of e as text. */
+static const char *
+prefix_text(const struct bent *e, char *out, size_t size)
+{
+	struct ipaddr	 ip;
+	char		 a[IPADDR_STRLEN];
+
+	ip.family = e->fam;
+	memcpy(ip.a, e->a, 16);
+	if (ipaddr_format(&ip, a, sizeof(a)) == -1 ||
+	    snprintf(out, size, "%s/%d", a, e->plen) >= (int)size)
+		return "?";
+	return out;
+}
+
+/*
+ * Sort, drop exact duplicates, find conflicting entries of a prefix and
+ * count prefixes.  Returns 0, or -1 (errors collected).
+ */
+static int
+check_entries(struct build *b)
+{
+	size_t	 i, j, k, o, start;
+	char	 p[64];
+
+	bent_sort(b->ent, b->nent);
+	for (i = 0, o = 0; i < b->nent; i++) {
+		struct bent *e = &b->ent[i];
+
+		if (o > 0 && same_prefix(e, &b->ent[o - 1]) &&
+		    e->from == b->ent[o - 1].from &&
+		    e->until == b->ent[o - 1].until &&
+		    e->ports == b->ent[o - 1].ports &&
+		    e->plo == b->ent[o - 1].plo &&
+		    e->phi == b->ent[o - 1].phi &&
+		    e->cid == b->ent[o - 1].cid)
+			continue;	/* an exact duplicate row */
+		b->ent[o++] = *e;
+	}
+	b->nent = o;
+	for (start = 0; start < b->nent; start = k) {
+		for (k = start + 1; k < b->nent &&
+		    same_prefix(&b->ent[k], &b->ent[start]); k++)
+			;
+		b->prefixes++;
+		if (k - start > UINT16_MAX) {
+			berror(b, b->ent[start].line, "prefix %s: more than "
+			    "%u rows", prefix_text(&b->ent[start], p,
+			    sizeof(p)), (unsigned)UINT16_MAX);
+			continue;
+		}
+		if (b->ent[start].fam == IPADDR_V4)
+			b->count4[b->ent[start].plen]++;
+		else
+			b->count6[b->ent[start].plen]++;
+		for (i = start; i < k; i++) {
+			for (j = i + 1; j < k; j++) {
+				const struct bent *x = &b->ent[i];
+				const struct bent *y = &b->ent[j];
+				const struct bent *late = x->line > y->line ?
+				    x : y, *early = late == x ? y : x;
+
+				if (x->cid == y->cid || !overlaps(x, y))
+					continue;
+				berror(b, late->line, "prefix %s: overlaps "
+				    "line %" PRIu32 " (customer %s) in time "
+				    "and ports with a different customer or "
+				    "address", prefix_text(x, p, sizeof(p)),
+				    early->line, cust_name(b, early->cid));
+			}
+		}
+	}
+	return b->nerr_total ? -1 : 0;
+}
+
+/* Writes into a fresh LMDB file, with transaction batching. */
+struct writer {
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	size_t		 puts;
+	uint64_t	 done, total;
+	struct build	*b;
+};
+
+/* Put one record (append order unless flags say otherwise). */
+static int
+wput(struct writer *w, const void *k, size_t klen, const void *v,
+    size_t vlen, unsigned flags)
+{
+	MDB_val	 key, val;
+	int	 rc;
+
+	key.mv_data = (void *)(uintptr_t)k;
+	key.mv_size = klen;
+	val.mv_data = (void *)(uintptr_t)v;
+	val.mv_size = vlen;
+	if ((rc = mdb_put(w->txn, w->dbi, &key, &val, flags)) != 0)
+		return rc;
+	w->done++;
+	if (++w->puts == TXN_BATCH) {
+		if ((rc = mdb_txn_commit(w->txn)) != 0) {
+			w->txn = NULL;
+			return rc;
+		}
+		w->puts = 0;
+		if ((rc = mdb_txn_begin(w->env, NULL, 0, &w->txn)) != 0) {
+			w->txn = NULL;
+			return rc;
+		}
+		if (w->b->opts->progress)
+			w->b->opts->progress(w->b->opts->progress_arg,
+			    IPMAP_PHASE_WRITE, w->done, w->total);
+	}
+	return 0;
+}
+
+/* Last address of the prefix (a, plen) of alen bytes into out. */
+static void
+prefix_last(const uint8_t *a, int plen, size_t alen, uint8_t *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < alen; i++) {
+		int keep = plen - (int)i * 8;
+
+		if (keep >= 8)
+			out[i] = a[i];
+		else if (keep <= 0)
+			out[i] = 0xff;
+		else
+			out[i] = (uint8_t)(a[i] | (0xff >> keep));
+	}
+}
+
+/* a += 1 over alen bytes; returns the carry out (wrapped to zero). */
+static int
+addr_inc(uint8_t *a, size_t alen)
+{
+	size_t	 i;
+
+	for (i = alen; i-- > 0;)
+		if (++a[i] != 0)
+			return 0;
+	return 1;
+}
+
+/* a -= 1 over alen bytes. */
+static void
+addr_dec(uint8_t *a, size_t alen)
+{
+	size_t	 i;
+
+	for (i = alen; i-- > 0;)
+		if (a[i]-- != 0)
+			return;
+}
+
+/* A prefix open during the sweep. */
+struct open_prefix {
+	size_t		 first, n;	/* its entries in b->ent */
+	uint8_t		 last[16];
+};
+
+/* Write one range [start, end] covered by the open prefixes. */
+static int
+emit_range(struct writer *w, buf_t *val, uint8_t fam, const uint8_t *start,
+    const uint8_t *end, const struct open_prefix *stack, int depth)
+{
+	struct build	*b = w->b;
+	unsigned char	 key[17], hdr[IPMAP_CHAIN_HDR], ent[IPMAP_ENT_MAX];
+	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, i;
+	struct ipmap_ent e;
+	uint8_t		 nchain = (uint8_t)depth;
+	uint16_t	 nent;
+	int		 k;
+
+	buf_reset(val);
+	if (buf_append(val, start, alen) || buf_append(val, &nchain, 1))
+		return ENOMEM;
+	for (k = depth - 1; k >= 0; k--) {
+		const struct open_prefix *op = &stack[k];
+
+		nent = (uint16_t)op->n;
+		hdr[0] = b->ent[op->first].plen;
+		memcpy(hdr + 1, &nent, 2);
+		if (buf_append(val, hdr, sizeof(hdr)))
+			return ENOMEM;
+		for (i = 0; i < op->n; i++) {
+			const struct bent *be = &b->ent[op->first + i];
+
+			e.from = be->from;
+			e.until = be->until;
+			e.port_lo = be->ports ? be->plo : -1;
+			e.port_hi = be->ports ? be->phi : -1;
+			e.cid = be->cid;
+			if (buf_append(val, ent, ipmap_ent_put(ent, &e)))
+				return ENOMEM;
+		}
+	}
+	key[0] = fam == IPADDR_V4 ? IPMAP_KEY_V4 : IPMAP_KEY_V6;
+	memcpy(key + 1, end, alen);
+	b->ranges++;
+	return wput(w, key, alen + 1, val->data, val->len, MDB_APPEND);
+}
+
+/*
+ * Sweep the sorted entries of one family, [first, last), into disjoint
+ * ranges.  Prefixes are sorted by network then length, so each one is
+ * either inside the prefix on top of the stack or after it.
+ */
+static int
+sweep_family(struct writer *w, buf_t *val, size_t first, size_t last)
+{
+	struct build		*b = w->b;
+	struct open_prefix	 stack[130];
+	uint8_t			 pos[16], end[16], fam;
+	size_t			 i, k, alen;
+	int			 depth = 0, rc, wrapped = 0;
+
+	if (first == last)
+		return 0;
+	fam = b->ent[first].fam;
+	alen = fam == IPADDR_V4 ? 4 : 16;
+	memset(pos, 0, sizeof(pos));
+	for (i = first;; i = k) {
+		const struct bent *e = i < last ? &b->ent[i] : NULL;
+
+		/* Close the open prefixes that end before this one. */
+		while (depth > 0 && (e == NULL ||
+		    memcmp(stack[depth - 1].last, e->a, alen) < 0)) {
+			if (!wrapped && memcmp(pos, stack[depth - 1].last,
+			    alen) <= 0) {
+				if ((rc = emit_range(w, val, fam, pos,
+				    stack[depth - 1].last, stack, depth)) != 0)
+					return rc;
+				memcpy(pos, stack[depth - 1].last, alen);
+				wrapped = addr_inc(pos, alen);
+			}
+			depth--;
+		}
+		if (e == NULL)
+			break;
+		/* The part of the enclosing prefix before this one. */
+		if (depth > 0 && memcmp(pos, e->a, alen) < 0) {
+			memcpy(end, e->a, alen);
+			addr_dec(end, alen);
+			if ((rc = emit_range(w, val, fam, pos, end, stack,
+			    depth)) != 0)
+				return rc;
+		}
+		memcpy(pos, e->a, alen);
+		wrapped = 0;
+		for (k = i + 1; k < last && same_prefix(&b->ent[k], e); k++)
+			;
+		if (k - i > UINT16_MAX)
+			return EOVERFLOW;
+		stack[depth].first = i;
+		stack[depth].n = k - i;
+		prefix_last(e->a, e->plen, alen, stack[depth].last);
+		depth++;
+	}
+	return 0;
+}
+
+/* Compose the metadata record. */
+static int
+meta_text(struct build *b, buf_t *m, uint64_t serial, int64_t built)
+{
+	char	 t[32];
+	int	 i;
+
+	if (time_format_rfc3339(built, t, sizeof(t)) == -1)
+		return -1;
+	if (buf_printf(m, "version\t%d\nserial\t%" PRIu64 "\nbuilt\t%s\n"
+	    "source_sha256\t%s\nrows\t%" PRIu64 "\nentries\t%zu\n"
+	    "prefixes\t%" PRIu64 "\ncustomers\t%zu\nranges\t%" PRIu64 "\n",
+	    IPMAP_FORMAT_VERSION, serial, t, b->sha, b->rows, b->nent,
+	    b->prefixes, b->ncust, b->ranges))
+		return -1;
+	for (i = 0; i <= 32; i++)
+		if (b->count4[i] && buf_printf(m, "ipv4/%d\t%" PRIu64 "\n", i,
+		    b->count4[i]))
+			return -1;
+	for (i = 0; i <= 128; i++)
+		if (b->count6[i] && buf_printf(m, "ipv6/%d\t%" PRIu64 "\n", i,
+		    b->count6[i]))
+			return -1;
+	return 0;
+}
+
+/* Write the customer table as one value (see ipmap_int.h). */
+static int
+write_customers(struct writer *w)
+{
+	struct build	*b = w->b;
+	unsigned char	 key = IPMAP_KEY_CUST, *p;
+	MDB_val		 k, v;
+	size_t		 hdr, i;
+	uint32_t	 n = (uint32_t)b->ncust, off;
+	int		 rc;
+
+	hdr = 4 + 4 * ((size_t)n + 1);
+	if (b->carena_len > UINT32_MAX - hdr || b->ncust > UINT32_MAX - 1)
+		return EOVERFLOW;
+	k.mv_data = &key;
+	k.mv_size = 1;
+	v.mv_data = NULL;
+	v.mv_size = hdr + b->carena_len;
+	if ((rc = mdb_put(w->txn, w->dbi, &k, &v, MDB_APPEND |
+	    MDB_RESERVE)) != 0)
+		return rc;
+	p = v.mv_data;
+	memcpy(p, &n, 4);
+	for (i = 0; i <= b->ncust; i++) {
+		off = (uint32_t)(hdr + (i < b->ncust ? b->cust[i].off :
+		    b->carena_len));
+		memcpy(p + 4 + 4 * i, &off, 4);
+	}
+	if (b->carena_len > 0)
+		memcpy(p + hdr, b->carena, b->carena_len);
+	w->done += b->ncust;
+	return 0;
+}
+
+/* Write a whole generation to file; 0, or an errno / LMDB code. */
+static int
+write_generation(struct build *b, const char *file, size_t mapsize,
+    uint64_t serial, int64_t built)
+{
+	struct writer	 w;
+	buf_t		 val, meta;
+	size_t		 split;
+	int		 rc;
+
+	memset(&w, 0, sizeof(w));
+	w.b = b;
+	w.total = b->ncust + b->nent;	/* about as many ranges as entries */
+	buf_init(&val, (size_t)1 << 30);
+	buf_init(&meta, 1 << 16);
+	unlink(file);
+	if ((rc = mdb_env_create(&w.env)) != 0)
+		goto out;
+	if ((rc = mdb_env_set_mapsize(w.env, mapsize)) != 0 ||
+	    (rc = mdb_env_open(w.env, file, MDB_NOSUBDIR | MDB_NOLOCK |
+	    MDB_NOSYNC | MDB_NOMETASYNC, 0644)) != 0 ||
+	    (rc = mdb_txn_begin(w.env, NULL, 0, &w.txn)) != 0 ||
+	    (rc = mdb_dbi_open(w.txn, NULL, 0, &w.dbi)) != 0)
+		goto out;
+	if ((rc = write_customers(&w)) != 0)
+		goto out;
+	for (split = 0; split < b->nent && b->ent[split].fam == IPADDR_V4;
+	    split++)
+		;
+	b->ranges = 0;
+	if ((rc = sweep_family(&w, &val, 0, split)) != 0 ||
+	    (rc = sweep_family(&w, &val, split, b->nent)) != 0)
+		goto out;
+	if (meta_text(b, &meta, serial, built) == -1) {
+		rc = ENOMEM;
+		goto out;
+	}
+	if ((rc = wput(&w, IPMAP_KEY_META, IPMAP_KEY_META_LEN, meta.data,
+	    meta.len, 0)) != 0)
+		goto out;
+	rc = mdb_txn_commit(w.txn);
+	w.txn = NULL;
+	if (rc == 0)
+		rc = mdb_env_sync(w.env, 1);
+	if (rc == 0 && b->opts->progress)
+		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_WRITE,
+		    w.done, w.done);
+out:
+	if (w.txn)
+		mdb_txn_abort(w.txn);
+	if (w.env)
+		mdb_env_close(w.env);
+	buf_free(&val);
+	buf_free(&meta);
+	if (rc != 0)
+		unlink(file);
+	return rc;
+}
+
+/* Parse "map.<serial>.mdb"; the serial, or 0. */
+uint64_t
+ipmap_file_serial(const char *name)
+{
+	size_t		 pl = strlen(IPMAP_FILE_PREFIX);
+	size_t		 sl = strlen(IPMAP_FILE_SUFFIX), len = strlen(name);
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	if (len <= pl + sl || strncmp(name, IPMAP_FILE_PREFIX, pl) != 0 ||
+	    strcmp(name + len - sl, IPMAP_FILE_SUFFIX) != 0 ||
+	    name[pl] == '0' || len - pl - sl > 19)
+		return 0;
+	for (i = pl; i < len - sl; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(name[i] - '0');
+	}
+	return v;
+}
+
+/* Serial of the generation `current` points at, 0 if none. */
+static uint64_t
+current_serial(const char *dir, char *name, size_t namesize)
+{
+	char	 path[PATH_MAX];
+	ssize_t	 n;
+
+	name[0] = '\0';
+	if (snprintf(path, sizeof(path), "%s/%s", dir, IPMAP_CURRENT) >=
+	    (int)sizeof(path))
+		return 0;
+	if ((n = readlink(path, name, namesize - 1)) <= 0)
+		return 0;
+	name[n] = '\0';
+	return ipmap_file_serial(name);
+}
+
+/* Highest serial of any generation file in dir. */
+static uint64_t
+highest_serial(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	uint64_t	 s, max = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if ((s = ipmap_file_serial(de->d_name)) > max)
+			max = s;
+	closedir(d);
+	return max;
+}
+
+/* Remove the generations other than keep1 and keep2. */
+static void
+remove_old(const char *dir, uint64_t keep1, uint64_t keep2)
+{
+	DIR		*d;
+	struct dirent	*de;
+	uint64_t	 s;
+	char		 path[PATH_MAX];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		s = ipmap_file_serial(de->d_name);
+		if (s == 0 || s == keep1 || s == keep2)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
+		    (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* Write serial into the generation hint file, in place. */
+static int
+update_hint(const char *dir, uint64_t serial)
+{
+	char	 path[PATH_MAX];
+	int	 fd, rc = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, IPMAP_GENERATION) >=
+	    (int)sizeof(path))
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return -1;
+	if (pwrite(fd, &serial, sizeof(serial), 0) != (ssize_t)sizeof(serial))
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/* Put generation file name in service: symlink, rename, fsync dir. */
+static int
+swap_current(const char *dir, const char *name)
+{
+	char	 tmp[PATH_MAX], cur[PATH_MAX];
+	int	 fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s/%s.new", dir, IPMAP_CURRENT) >=
+	    (int)sizeof(tmp) ||
+	    snprintf(cur, sizeof(cur), "%s/%s", dir, IPMAP_CURRENT) >=
+	    (int)sizeof(cur)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	unlink(tmp);
+	if (symlink(name, tmp) == -1)
+		return -1;
+	if (rename(tmp, cur) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Free everything a build holds. */
+static void
+build_free(struct build *b)
+{
+	free(b->ent);
+	free(b->cust);
+	free(b->chash);
+	free(b->carena);
+	free(b->err);
+	buf_free(&b->emsg);
+}
+
+/* Build the map from path and put it in service. */
+int
+ipmap_build_file(const char *dir, const char *path,
+    const struct ipmap_build_opts *opts, buf_t *errs,
+    struct ipmap_build_result *res)
+{
+	static const struct ipmap_build_opts defaults;
+	struct build	 b;
+	char		 lockpath[PATH_MAX], file[PATH_MAX], name[64];
+	char		 oldname[PATH_MAX];
+	uint64_t	 serial, old;
+	size_t		 mapsize;
+	int		 lockfd = -1, rc, ret = -2, regrown = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.path = path;
+	b.opts = opts ? opts : &defaults;
+	b.max_errors = b.opts->max_errors > 0 ? b.opts->max_errors :
+	    IPMAP_MAX_ERRORS;
+	buf_init(&b.emsg, (size_t)64 << 20);
+
+	rc = read_source(&b);
+	if (!b.sys_error && check_entries(&b) == -1)
+		rc = -1;
+	if (rc == -1) {
+		berrors_out(&b, errs);
+		ret = b.sys_error ? -2 : -1;
+		goto out;
+	}
+	b.path = dir;
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		berror(&b, 0, "cannot create: %s", strerror(errno));
+		goto fail;
+	}
+	if (snprintf(lockpath, sizeof(lockpath), "%s/%s", dir,
+	    IPMAP_LOCKFILE) >= (int)sizeof(lockpath)) {
+		berror(&b, 0, "path too long");
+		goto fail;
+	}
+	if ((lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0644)) == -1 || flock(lockfd, LOCK_EX) == -1) {
+		berror(&b, 0, "cannot lock %s: %s", lockpath, strerror(errno));
+		goto fail;
+	}
+	old = current_serial(dir, oldname, sizeof(oldname));
+	serial = highest_serial(dir);
+	serial = (old > serial ? old : serial) + 1;
+	if (snprintf(name, sizeof(name), "%s%" PRIu64 "%s", IPMAP_FILE_PREFIX,
+	    serial, IPMAP_FILE_SUFFIX) >= (int)sizeof(name) ||
+	    snprintf(file, sizeof(file), "%s/%s", dir, name) >=
+	    (int)sizeof(file)) {
+		berror(&b, 0, "path too long");
+		goto fail;
+	}
+	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)64 << 20) +
+	    b.nent * 256 + b.carena_len * 2 + b.ncust * 64;
+	for (;;) {
+		rc = write_generation(&b, file, mapsize, serial,
+		    (int64_t)time(NULL));
+		if (rc != MDB_MAP_FULL)
+			break;
+		if (mapsize > SIZE_MAX / 2) {
+			rc = ENOMEM;
+			break;
+		}
+		mapsize *= 2;
+		regrown++;
+	}
+	if (rc != 0) {
+		berror(&b, 0, "cannot write %s: %s", file, mdb_strerror(rc));
+		goto fail;
+	}
+	if (swap_current(dir, name) == -1) {
+		berror(&b, 0, "cannot put %s in service: %s", name,
+		    strerror(errno));
+		unlink(file);
+		goto fail;
+	}
+	if (update_hint(dir, serial) == -1)
+		log_warn("%s: cannot update %s", dir, IPMAP_GENERATION);
+	remove_old(dir, serial, old);
+	if (res) {
+		res->serial = serial;
+		res->rows = b.rows;
+		res->prefixes = b.prefixes;
+		res->ranges = b.ranges;
+		res->mapsize = mapsize;
+		res->regrown = regrown;
+	}
+	ret = 0;
+	goto out;
+fail:
+	berrors_out(&b, errs);
+out:
+	if (lockfd != -1)
+		close(lockfd);
+	build_free(&b);
+	return ret;
+}

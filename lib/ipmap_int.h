@@ -1,0 +1,204 @@
+/*
+ * ipmap_int.h - the on-disk layout of an IP map generation, shared by
+ * the reader (ipmap.c) and the builder (ipmap_build.c).  Not installed.
+ *
+ * A map directory holds:
+ *	map.<serial>.mdb   one LMDB environment per build (MDB_NOSUBDIR),
+ *			   written once and never modified afterwards, so
+ *			   readers open it MDB_RDONLY|MDB_NOLOCK;
+ *	current		   a symlink to the generation in service, replaced
+ *			   atomically with rename(2);
+ *	generation	   8 bytes, the serial in service, rewritten in place
+ *			   after each swap; readers map it and compare, so
+ *			   they notice a new map at their next lookup;
+ *	.lock		   flock(2)ed by a loader for the length of a load.
+ *
+ * Inside a generation, one unnamed database, keys in this order:
+ *	"\0meta"		text lines "name<TAB>value";
+ *	0x01			the customer table, one value: u32 n, then
+ *				u32 off[n + 1] (host order), then the records
+ *				"customer\0address", record i at
+ *				[off[i], off[i + 1]) from the start;
+ *	0x04 end[4]		an IPv4 range, keyed by its LAST address;
+ *	0x06 end[16]		an IPv6 range, likewise.
+ * The prefixes of a family are flattened at build time into disjoint
+ * ranges of addresses; each range holds every prefix covering it, most
+ * specific first, with their entries, so a lookup is one MDB_SET_RANGE
+ * (the first range whose end is not below the address).  The customer
+ * table is fetched once per read transaction; a hit then reads its
+ * record by index, without another B-tree descent.
+ *
+ * A range value is:
+ *	start[alen]		the first address of the range
+ *	u8 nchain		prefixes covering the range
+ *	nchain times:
+ *	    u8 plen, u16 nent (host order)
+ *	    nent entries, each:
+ *		u8 flags	IPMAP_EF_FROM, _UNTIL, _PORTS; bits 3-4: bytes
+ *				of the customer index minus one
+ *		cid		1 to 4 bytes, little-endian
+ *		i64 from	if IPMAP_EF_FROM (else open)
+ *		i64 until	if IPMAP_EF_UNTIL (else open)
+ *		u16 lo, u16 hi	if IPMAP_EF_PORTS (else no ports)
+ * so that the usual entry (no validity, no ports) takes 2 to 5 bytes.
+ * Numbers are in host order: LMDB files are not portable across byte
+ * orders anyway.
+ */
+#ifndef ABUSE_IPMAP_INT_H
+#define ABUSE_IPMAP_INT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define IPMAP_FORMAT_VERSION	2
+
+#define IPMAP_CURRENT		"current"
+#define IPMAP_GENERATION	"generation"
+#define IPMAP_LOCKFILE		".lock"
+#define IPMAP_FILE_PREFIX	"map."
+#define IPMAP_FILE_SUFFIX	".mdb"
+
+#define IPMAP_KEY_META		"\0meta"
+#define IPMAP_KEY_META_LEN	5
+#define IPMAP_KEY_CUST		0x01
+#define IPMAP_KEY_V4		0x04
+#define IPMAP_KEY_V6		0x06
+
+#define IPMAP_CHAIN_HDR		3
+#define IPMAP_ENT_MAX		25	/* longest encoded entry */
+
+#define IPMAP_EF_FROM		0x01
+#define IPMAP_EF_UNTIL		0x02
+#define IPMAP_EF_PORTS		0x04
+
+/* One entry of a prefix, decoded. */
+struct ipmap_ent {
+	int64_t		 from, until;	/* IPMAP_OPEN_END when open */
+	int32_t		 port_lo, port_hi;	/* -1 when none */
+	uint32_t	 cid;
+};
+
+/* Encode e at p (IPMAP_ENT_MAX bytes); the length written. */
+static inline size_t
+ipmap_ent_put(unsigned char *p, const struct ipmap_ent *e)
+{
+	unsigned	 nb = e->cid < 0x100 ? 1 : e->cid < 0x10000 ? 2 :
+			    e->cid < 0x1000000 ? 3 : 4, k;
+	size_t		 o = 1;
+	uint16_t	 port;
+
+	p[0] = (unsigned char)((nb - 1) << 3);
+	for (k = 0; k < nb; k++)
+		p[o++] = (unsigned char)(e->cid >> (8 * k));
+	if (e->from != INT64_MIN) {
+		p[0] |= IPMAP_EF_FROM;
+		memcpy(p + o, &e->from, 8);
+		o += 8;
+	}
+	if (e->until != INT64_MIN) {
+		p[0] |= IPMAP_EF_UNTIL;
+		memcpy(p + o, &e->until, 8);
+		o += 8;
+	}
+	if (e->port_lo != -1) {
+		p[0] |= IPMAP_EF_PORTS;
+		port = (uint16_t)e->port_lo;
+		memcpy(p + o, &port, 2);
+		port = (uint16_t)e->port_hi;
+		memcpy(p + o + 2, &port, 2);
+		o += 4;
+	}
+	return o;
+}
+
+/*
+ * Decode the entry at p, which may not reach end; the next entry, or
+ * NULL if the entry is cut short.
+ */
+static inline const unsigned char *
+ipmap_ent_get(const unsigned char *p, const unsigned char *end,
+    struct ipmap_ent *e)
+{
+	unsigned	 f, nb, k;
+	size_t		 need;
+	uint16_t	 port;
+
+	if (p >= end)
+		return NULL;
+	f = p[0];
+	nb = ((f >> 3) & 3) + 1;
+	need = 1 + nb + (f & IPMAP_EF_FROM ? 8 : 0) +
+	    (f & IPMAP_EF_UNTIL ? 8 : 0) + (f & IPMAP_EF_PORTS ? 4 : 0);
+	if ((size_t)(end - p) < need)
+		return NULL;
+	p++;
+	e->cid = 0;
+	for (k = 0; k < nb; k++)
+		e->cid |= (uint32_t)*p++ << (8 * k);
+	e->from = e->until = INT64_MIN;
+	e->port_lo = e->port_hi = -1;
+	if (f & IPMAP_EF_FROM) {
+		memcpy(&e->from, p, 8);
+		p += 8;
+	}
+	if (f & IPMAP_EF_UNTIL) {
+		memcpy(&e->until, p, 8);
+		p += 8;
+	}
+	if (f & IPMAP_EF_PORTS) {
+		memcpy(&port, p, 2);
+		e->port_lo = port;
+		memcpy(&port, p + 2, 2);
+		e->port_hi = port;
+		p += 4;
+	}
+	return p;
+}
+
+/* Non-zero if entry e is valid at time t. */
+static inline int
+ipmap_ent_valid_at(const struct ipmap_ent *e, int64_t t)
+{
+	return (e->from == INT64_MIN || e->from <= t) &&
+	    (e->until == INT64_MIN || t < e->until);
+}
+
+/* The customer table of a read transaction. */
+struct ipmap_custtab {
+	const unsigned char *p;		/* in the map; valid with the txn */
+	size_t		 len;
+	uint32_t	 n;
+};
+
+/*
+ * Record cid of table t: customer (NUL-terminated) and address (alen
+ * bytes, then NUL).  Returns 0, or -1 if cid or the table is bad.
+ */
+static inline int
+ipmap_cust_get(const struct ipmap_custtab *t, uint32_t cid,
+    const char **cust, size_t *clen, const char **addr, size_t *alen)
+{
+	uint32_t	 o0, o1;
+	const char	*r, *nul;
+
+	if (cid >= t->n)
+		return -1;
+	memcpy(&o0, t->p + 4 + 4 * (size_t)cid, 4);
+	memcpy(&o1, t->p + 4 + 4 * ((size_t)cid + 1), 4);
+	if (o0 > o1 || o1 > t->len || o1 - o0 < 2)
+		return -1;
+	r = (const char *)t->p + o0;
+	if ((nul = memchr(r, '\0', o1 - o0)) == NULL ||
+	    r[o1 - o0 - 1] != '\0')
+		return -1;
+	*cust = r;
+	*clen = (size_t)(nul - r);
+	*addr = nul + 1;
+	*alen = o1 - o0 - *clen - 2;
+	return 0;
+}
+
+/* Parse "map.<serial>.mdb"; serial, or 0 if name is not one. */
+uint64_t ipmap_file_serial(const char *name);
+
+#endif

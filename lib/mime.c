@@ -1,0 +1,1027 @@
+/*
+ * mime.c - the MIME reader of a complaint; see mime.h.
+ *
+ * The reader walks the entity tree of a message held in memory (LF line
+ * ends): multiparts are split on their boundary lines (a boundary that
+ * never closes runs to the end), message/rfc822 and the rfc822-headers
+ * family open an embedded message, base64 and quoted-printable are
+ * decoded on any part that carries them, and zip or gzip attachments are
+ * expanded with libarchive under hard caps.  Every decoded piece becomes
+ * one segment.  Nothing here fails on bad input: broken structure is
+ * read as far as it makes sense and the rest is dropped.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "buf.h"
+#include "mime.h"
+
+#define MIME_BOUNDARY_MAX	200
+#define MIME_FIELD_MAX		(1024 * 1024 + 4096)
+#define MIME_HDR_FIELDS_MAX	2000
+#define MIME_MEMBERS_MAX	64
+
+struct mime {
+	struct mime_limits lim;
+	struct mime_seg	*seg;
+	size_t		 nseg, segsize;
+	size_t		 decoded;	/* bytes held by segments */
+	size_t		 expanded;	/* bytes taken out of archives */
+	size_t		 trunc;		/* caps hit */
+	int		 msgs;		/* embedded messages seen */
+	int		 nomem;
+};
+
+/* What the reader needs to know of an entity's header. */
+struct ent {
+	char	 ctype[MIME_CTYPE_MAX];
+	char	 boundary[MIME_BOUNDARY_MAX];
+	char	 cte[32];
+	char	 name[MIME_NAME_MAX];
+	int	 attachment;
+};
+
+static void	mime_entity(struct mime *, const struct ent *, const char *,
+		    size_t, size_t, int, int);
+static void	mime_message(struct mime *, const char *, size_t, size_t,
+		    int, int);
+
+/* Fill lim with the default limits. */
+void
+mime_default_limits(struct mime_limits *lim)
+{
+	lim->max_depth = 20;
+	lim->max_segs = 512;
+	lim->max_decoded = 8 * 1024 * 1024;
+	lim->max_expanded = 8 * 1024 * 1024;
+	lim->max_ratio = 200;
+}
+
+/* Make a reader. */
+mime_t *
+mime_new(const struct mime_limits *lim)
+{
+	struct mime *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if (lim != NULL)
+		m->lim = *lim;
+	else
+		mime_default_limits(&m->lim);
+	return m;
+}
+
+/* Drop every segment of m. */
+static void
+mime_clear(struct mime *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nseg; i++)
+		free(m->seg[i].data);
+	m->nseg = 0;
+	m->decoded = 0;
+	m->expanded = 0;
+	m->trunc = 0;
+	m->msgs = 0;
+	m->nomem = 0;
+}
+
+/* Free a reader. */
+void
+mime_free(mime_t *m)
+{
+	if (m == NULL)
+		return;
+	mime_clear(m);
+	free(m->seg);
+	free(m);
+}
+
+/* Number of segments. */
+size_t
+mime_count(const mime_t *m)
+{
+	return m->nseg;
+}
+
+/* Segment i. */
+const struct mime_seg *
+mime_seg(const mime_t *m, size_t i)
+{
+	return i < m->nseg ? &m->seg[i] : NULL;
+}
+
+/* Caps hit by the last message. */
+size_t
+mime_truncations(const mime_t *m)
+{
+	return m->trunc;
+}
+
+/* Copy at most size-1 bytes of s into out, lowercased, NUL-terminated. */
+static void
+copy_lower(char *out, size_t size, const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len >= size)
+		len = size - 1;
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[len] = '\0';
+}
+
+/* Copy at most size-1 bytes of s into out, NUL-terminated. */
+static void
+copy_str(char *out, size_t size, const char *s, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
+/* Turn CRLF (and lone CR) into LF in place; returns the new length. */
+static size_t
+norm_lf(char *s, size_t len)
+{
+	size_t	 i, o;
+
+	for (i = o = 0; i < len; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 < len && s[i + 1] == '\n')
+				continue;
+			s[o++] = '\n';
+			continue;
+		}
+		s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
+/*
+ * Add a segment holding data (malloc'd, NUL-terminated, len bytes; taken
+ * over, freed on failure).
+ */
+static void
+add_seg(struct mime *m, int region, const char *ctype, const char *name,
+    int emb, int msgno, char *data, size_t len)
+{
+	struct mime_seg *s;
+	size_t	 nsize;
+
+	if (m->nseg >= m->lim.max_segs ||
+	    len > m->lim.max_decoded - m->decoded) {
+		m->trunc++;
+		free(data);
+		return;
+	}
+	if (m->nseg == m->segsize) {
+		nsize = m->segsize ? m->segsize * 2 : 16;
+		if (nsize > m->lim.max_segs)
+			nsize = m->lim.max_segs;
+		s = realloc(m->seg, nsize * sizeof(*s));
+		if (s == NULL) {
+			m->nomem = 1;
+			free(data);
+			return;
+		}
+		m->seg = s;
+		m->segsize = nsize;
+	}
+	s = &m->seg[m->nseg++];
+	s->region = region;
+	copy_str(s->ctype, sizeof(s->ctype), ctype, strlen(ctype));
+	copy_str(s->name, sizeof(s->name), name, strlen(name));
+	s->embedded = emb;
+	s->msgno = msgno;
+	s->data = data;
+	s->len = len;
+	m->decoded += len;
+}
+
+/* Value of a base64 character, -1 if not in the alphabet. */
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Decode base64, leniently, into a new buffer of at most cap bytes. */
+char *
+mime_decode_b64(const char *s, size_t len, size_t cap, size_t *outlen)
+{
+	char		*out;
+	size_t		 i, o, want;
+	uint32_t	 acc = 0;
+	int		 n = 0, v;
+
+	want = len / 4 * 3 + 3;
+	if (want > cap)
+		want = cap;
+	if ((out = malloc(want + 1)) == NULL)
+		return NULL;
+	for (i = o = 0; i < len; i++) {
+		if (s[i] == '=')
+			break;
+		if ((v = b64val((unsigned char)s[i])) < 0)
+			continue;
+		acc = (acc << 6) | (uint32_t)v;
+		if (++n == 4) {
+			if (o + 3 > want)
+				break;
+			out[o++] = (char)(acc >> 16);
+			out[o++] = (char)(acc >> 8);
+			out[o++] = (char)acc;
+			acc = 0;
+			n = 0;
+		}
+	}
+	if (n == 2 && o + 1 <= want)
+		out[o++] = (char)(acc >> 4);
+	else if (n == 3 && o + 2 <= want) {
+		out[o++] = (char)(acc >> 10);
+		out[o++] = (char)(acc >> 2);
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* Value of a hex digit, -1 if none. */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decode quoted-printable into a new buffer of at most cap bytes. */
+char *
+mime_decode_qp(const char *s, size_t len, size_t cap, size_t *outlen)
+{
+	char	*out;
+	size_t	 i, o, want, j;
+	int	 h, l;
+
+	want = len < cap ? len : cap;
+	if ((out = malloc(want + 1)) == NULL)
+		return NULL;
+	for (i = o = 0; i < len && o < want; i++) {
+		if (s[i] != '=') {
+			out[o++] = s[i];
+			continue;
+		}
+		/* soft line break: '=' then blanks then a line end */
+		j = i + 1;
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < len && s[j] == '\r')
+			j++;
+		if (j >= len || s[j] == '\n') {
+			i = j;
+			continue;
+		}
+		if (i + 2 < len && (h = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (l = hexval((unsigned char)s[i + 2])) >= 0) {
+			out[o++] = (char)(h * 16 + l);
+			i += 2;
+			continue;
+		}
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* Split a header block into unfolded fields; see mime.h. */
+void
+mime_split_headers(const char *s, size_t len, size_t max, mime_field_fn fn,
+    void *arg, size_t *bodyoff)
+{
+	buf_t		 v;
+	const char	*line, *nl, *colon, *name;
+	size_t		 pos = 0, llen, nlen, n = 0, vstart;
+	int		 have = 0, stop = 0;
+
+	buf_init(&v, MIME_FIELD_MAX);
+	name = NULL;
+	nlen = 0;
+	if (len >= 5 && memcmp(s, "From ", 5) == 0) {
+		nl = memchr(s, '\n', len);
+		pos = nl != NULL ? (size_t)(nl - s) + 1 : len;
+	}
+	while (pos < len) {
+		line = s + pos;
+		nl = memchr(line, '\n', len - pos);
+		llen = nl != NULL ? (size_t)(nl - line) : len - pos;
+		pos += llen + (nl != NULL);
+		if (llen > 0 && line[llen - 1] == '\r')
+			llen--;
+		if (llen == 0)
+			break;
+		if ((line[0] == ' ' || line[0] == '\t') && have) {
+			(void)buf_append(&v, line, llen);
+			continue;
+		}
+		if (have && !stop && n < max) {
+			n++;
+			if (fn(arg, name, nlen, v.data, v.len) == -1)
+				stop = 1;
+		}
+		have = 0;
+		colon = memchr(line, ':', llen);
+		if (colon == NULL || colon == line) {
+			/* not a field: a header block does not go on here */
+			if (memchr(line, ' ', llen) != NULL || colon == line) {
+				pos = (size_t)(line - s);
+				break;
+			}
+			continue;
+		}
+		name = line;
+		nlen = (size_t)(colon - line);
+		while (nlen > 0 && (name[nlen - 1] == ' ' ||
+		    name[nlen - 1] == '\t'))
+			nlen--;
+		if (memchr(name, ' ', nlen) != NULL) {
+			pos = (size_t)(line - s);
+			break;
+		}
+		vstart = (size_t)(colon - line) + 1;
+		while (vstart < llen && (line[vstart] == ' ' ||
+		    line[vstart] == '\t'))
+			vstart++;
+		buf_reset(&v);
+		(void)buf_append(&v, line + vstart, llen - vstart);
+		have = 1;
+	}
+	if (have && !stop && n < max)
+		(void)fn(arg, name, nlen, v.data, v.len);
+	buf_free(&v);
+	if (bodyoff != NULL)
+		*bodyoff = pos;
+}
+
+/* Find parameter key (lowercase) in a header value; copy its value. */
+static int
+param_get(const char *v, size_t vlen, const char *key, char *out,
+    size_t size)
+{
+	size_t	 i, klen, j, start;
+	int	 q = 0;
+
+	klen = strlen(key);
+	for (i = 0; i < vlen; i++) {
+		if (v[i] == '"')
+			q = !q;
+		if (q || v[i] != ';')
+			continue;
+		j = i + 1;
+		while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+			j++;
+		if (vlen - j < klen || strncasecmp(v + j, key, klen) != 0)
+			continue;
+		j += klen;
+		if (j < vlen && v[j] == '*') {
+			/* RFC 2231: key*=charset'lang'value */
+			j++;
+			if (j < vlen && v[j] == '=') {
+				const char *a;
+
+				j++;
+				a = memchr(v + j, '\'', vlen - j);
+				if (a != NULL && (a = memchr(a + 1, '\'',
+				    vlen - (size_t)(a + 1 - v))) != NULL)
+					j = (size_t)(a + 1 - v);
+				start = j;
+				while (j < vlen && v[j] != ';' && v[j] != ' ')
+					j++;
+				copy_str(out, size, v + start, j - start);
+				return 1;
+			}
+			continue;
+		}
+		while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+			j++;
+		if (j >= vlen || v[j] != '=')
+			continue;
+		j++;
+		while (j < vlen && (v[j] == ' ' || v[j] == '\t'))
+			j++;
+		if (j < vlen && v[j] == '"') {
+			start = ++j;
+			while (j < vlen && v[j] != '"')
+				j++;
+		} else {
+			start = j;
+			while (j < vlen && v[j] != ';' && v[j] != ' ' &&
+			    v[j] != '\t')
+				j++;
+		}
+		copy_str(out, size, v + start, j - start);
+		return 1;
+	}
+	return 0;
+}
+
+/* Take what the reader needs from one field of an entity header. */
+static void
+ent_field(struct ent *e, const char *name, size_t nlen, const char *v,
+    size_t vlen)
+{
+	size_t	 i;
+
+	if (nlen == 12 && strncasecmp(name, "Content-Type", 12) == 0) {
+		for (i = 0; i < vlen && v[i] != ';' && v[i] != ' ' &&
+		    v[i] != '\t'; i++)
+			;
+		copy_lower(e->ctype, sizeof(e->ctype), v, i);
+		(void)param_get(v, vlen, "boundary", e->boundary,
+		    sizeof(e->boundary));
+		if (e->name[0] == '\0')
+			(void)param_get(v, vlen, "name", e->name,
+			    sizeof(e->name));
+	} else if (nlen == 25 &&
+	    strncasecmp(name, "Content-Transfer-Encoding", 25) == 0) {
+		for (i = 0; i < vlen && v[i] != ' ' && v[i] != ';'; i++)
+			;
+		copy_lower(e->cte, sizeof(e->cte), v, i);
+	} else if (nlen == 19 &&
+	    strncasecmp(name, "Content-Disposition", 19) == 0) {
+		if (vlen >= 10 && strncasecmp(v, "attachment", 10) == 0)
+			e->attachment = 1;
+		(void)param_get(v, vlen, "filename", e->name, sizeof(e->name));
+	}
+}
+
+/* Callback for mime_split_headers filling a struct ent. */
+static int
+ent_cb(void *arg, const char *name, size_t nlen, const char *v, size_t vlen)
+{
+	ent_field(arg, name, nlen, v, vlen);
+	return 0;
+}
+
+/* State to collect an embedded header block as text. */
+struct embhdr {
+	struct ent	*e;
+	buf_t		*b;
+};
+
+/* Callback: collect one field of an embedded message. */
+static int
+embhdr_cb(void *arg, const char *name, size_t nlen, const char *v,
+    size_t vlen)
+{
+	struct embhdr *eh = arg;
+
+	if (eh->e != NULL)
+		ent_field(eh->e, name, nlen, v, vlen);
+	if (buf_append(eh->b, name, nlen) == -1 ||
+	    buf_append(eh->b, ": ", 2) == -1 ||
+	    buf_append(eh->b, v, vlen) == -1 ||
+	    buf_putc(eh->b, '\n') == -1)
+		return -1;
+	return 0;
+}
+
+/* Does the file name end in ext (case-insensitive)? */
+static int
+name_ends(const char *name, const char *ext)
+{
+	size_t	 n = strlen(name), e = strlen(ext);
+
+	return n >= e && strcasecmp(name + n - e, ext) == 0;
+}
+
+/* A content type for a file name, or NULL when the name says nothing. */
+static const char *
+type_of_name(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} map[] = {
+		{ ".csv", "text/csv" }, { ".txt", "text/plain" },
+		{ ".log", "text/plain" }, { ".json", "application/json" },
+		{ ".xml", "application/xml" }, { ".html", "text/html" },
+		{ ".htm", "text/html" }, { ".eml", "message/rfc822" },
+		{ ".zip", "application/zip" }, { ".gz", "application/gzip" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (name_ends(name, map[i].ext))
+			return map[i].type;
+	return NULL;
+}
+
+/* Is this a type whose content is never text evidence? */
+static int
+skip_type(const char *ct)
+{
+	return strncmp(ct, "image/", 6) == 0 ||
+	    strncmp(ct, "audio/", 6) == 0 ||
+	    strncmp(ct, "video/", 6) == 0 ||
+	    strcmp(ct, "application/pgp-signature") == 0 ||
+	    strcmp(ct, "application/pkcs7-signature") == 0 ||
+	    strcmp(ct, "application/x-pkcs7-signature") == 0 ||
+	    strcmp(ct, "application/pdf") == 0;
+}
+
+/* Is ct one of the rfc822-headers family, misspellings included? */
+static int
+headers_type(const char *ct)
+{
+	return strcmp(ct, "text/rfc822-headers") == 0 ||
+	    strcmp(ct, "text/rfc822-header") == 0 ||
+	    strcmp(ct, "message/rfc822-headers") == 0 ||
+	    strcmp(ct, "message/rfc822-header") == 0 ||
+	    strcmp(ct, "text/rfc822") == 0;
+}
+
+/* Copy len bytes into a new NUL-terminated buffer; NULL: ENOMEM. */
+static char *
+dup_mem(const char *s, size_t len)
+{
+	char	*p;
+
+	if ((p = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* Is the line at s (len bytes) a header field or its continuation? */
+static int
+header_line(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	for (i = 0; i < len && i < 80; i++) {
+		if (s[i] == ':')
+			return i > 0;
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * A header block pasted into a text part (a forwarded spam with its
+ * headers, a SpamCop "Offending message"): the run of header lines
+ * around the first "Received: from" line.  Sets *start and *end;
+ * returns 0 when there is none.
+ */
+static int
+pasted_headers(const char *s, size_t len, size_t *start, size_t *end)
+{
+	const char	*p, *nl, *e = s + len;
+	size_t		 ls, le, first = len;
+
+	for (p = s; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (nl == NULL)
+			nl = e;
+		if ((size_t)(nl - p) > 15 && strncmp(p, "Received: from ", 15) ==
+		    0) {
+			first = (size_t)(p - s);
+			break;
+		}
+	}
+	if (first == len)
+		return 0;
+	/* back to the first header line of the run */
+	ls = first;
+	while (ls > 0) {
+		size_t	 prev = ls - 1;
+
+		while (prev > 0 && s[prev - 1] != '\n')
+			prev--;
+		if (!header_line(s + prev, ls - 1 - prev))
+			break;
+		ls = prev;
+	}
+	/* on to the end of the run */
+	for (le = first; le < len; le = (size_t)(nl - s) + 1) {
+		nl = memchr(s + le, '\n', len - le);
+		if (nl == NULL)
+			nl = e;
+		if (!header_line(s + le, (size_t)(nl - (s + le))))
+			break;
+		if (nl == e) {
+			le = len;
+			break;
+		}
+	}
+	*start = ls;
+	*end = le;
+	return 1;
+}
+
+/* Text of an HTML part with the tags taken out (a new buffer). */
+static char *
+html_text(const char *s, size_t len, size_t *outlen)
+{
+	static const struct {
+		const char *ent;
+		char	 c;
+	} ents[] = {
+		{ "&nbsp;", ' ' }, { "&amp;", '&' }, { "&lt;", '<' },
+		{ "&gt;", '>' }, { "&quot;", '"' }, { "&#46;", '.' },
+		{ "&#58;", ':' },
+	};
+	char	*o;
+	size_t	 i, n = 0, k, el;
+
+	if ((o = malloc(len + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '<') {
+			const char *gt = memchr(s + i, '>', len - i);
+			int	 brk;
+
+			if (gt == NULL)
+				break;
+			brk = (i + 2 < len && (strncasecmp(s + i + 1, "br", 2)
+			    == 0 || strncasecmp(s + i + 1, "p", 1) == 0 ||
+			    strncasecmp(s + i + 1, "/p", 2) == 0 ||
+			    strncasecmp(s + i + 1, "div", 3) == 0 ||
+			    strncasecmp(s + i + 1, "/div", 4) == 0 ||
+			    strncasecmp(s + i + 1, "tr", 2) == 0 ||
+			    strncasecmp(s + i + 1, "li", 2) == 0));
+			o[n++] = brk ? '\n' : ' ';
+			i = (size_t)(gt - s);
+			continue;
+		}
+		if (s[i] == '&') {
+			for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+				el = strlen(ents[k].ent);
+				if (len - i >= el &&
+				    strncasecmp(s + i, ents[k].ent, el) == 0)
+					break;
+			}
+			if (k < sizeof(ents) / sizeof(ents[0])) {
+				o[n++] = ents[k].c;
+				i += el - 1;
+				continue;
+			}
+		}
+		o[n++] = s[i];
+	}
+	o[n] = '\0';
+	*outlen = n;
+	return o;
+}
+
+/* Add a leaf's text as a segment of the right region. */
+static void
+leaf_text(struct mime *m, const char *ctype, const char *name, int attach,
+    int emb, int msgno, size_t depth, const char *s, size_t len)
+{
+	char	*p, *h;
+	size_t	 hs, he, hl;
+	int	 region;
+
+	if (emb > 0)
+		region = MIME_SEG_EMB_TEXT;
+	else
+		region = attach ? MIME_SEG_ATTACH : MIME_SEG_TEXT;
+	if ((emb > 0 && attach) || len == 0)
+		return;		/* attachments of the reported message */
+	if ((p = dup_mem(s, len)) == NULL) {
+		m->nomem = 1;
+		return;
+	}
+	len = norm_lf(p, len);
+	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/html") == 0) {
+		if ((h = html_text(p, len, &hl)) == NULL)
+			m->nomem = 1;
+		else
+			add_seg(m, region, "text/html", "(text of html)", emb,
+			    msgno, h, hl);
+	}
+	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/plain") == 0 &&
+	    pasted_headers(p, len, &hs, &he))
+		mime_message(m, p + hs, he - hs, depth + 1, emb + 1, 1);
+	add_seg(m, region, ctype, name, emb, msgno, p, len);
+}
+
+/* Expand a zip or gzip attachment; each member becomes a segment. */
+static void
+leaf_archive(struct mime *m, const char *name, int emb, int msgno,
+    const char *s, size_t len)
+{
+	struct archive		*a;
+	struct archive_entry	*ent;
+	const char		*mname, *ct;
+	char			 mbuf[MIME_NAME_MAX], *p;
+	buf_t			 b;
+	char			 chunk[8192];
+	la_ssize_t		 n;
+	size_t			 members = 0, cap;
+	int			 gz;
+
+	gz = (unsigned char)s[0] == 0x1f;
+	if ((a = archive_read_new()) == NULL) {
+		m->nomem = 1;
+		return;
+	}
+	if (gz) {
+		archive_read_support_filter_gzip(a);
+		archive_read_support_format_raw(a);
+	} else
+		archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, s, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return;
+	}
+	while (members < MIME_MEMBERS_MAX &&
+	    archive_read_next_header(a, &ent) == ARCHIVE_OK) {
+		members++;
+		mname = archive_entry_pathname(ent);
+		if (gz || mname == NULL || strcmp(mname, "data") == 0) {
+			/* a gzip member is named after the attachment */
+			copy_str(mbuf, sizeof(mbuf), name, strlen(name));
+			if (name_ends(mbuf, ".gz"))
+				mbuf[strlen(mbuf) - 3] = '\0';
+		} else
+			copy_str(mbuf, sizeof(mbuf), mname, strlen(mname));
+		if ((ct = type_of_name(mbuf)) == NULL)
+			ct = "application/octet-stream";
+		if (skip_type(ct))
+			continue;
+		cap = m->lim.max_expanded - m->expanded;
+		if (len < SIZE_MAX / m->lim.max_ratio &&
+		    cap > len * m->lim.max_ratio)
+			cap = len * m->lim.max_ratio;
+		buf_init(&b, cap);
+		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+			if (buf_append(&b, chunk, (size_t)n) == -1) {
+				size_t room = cap - b.len;
+
+				(void)buf_append(&b, chunk, room);
+				m->trunc++;
+				break;
+			}
+		}
+		m->expanded += b.len;
+		if (b.len > 0) {
+			if ((p = dup_mem(b.data, b.len)) == NULL)
+				m->nomem = 1;
+			else
+				add_seg(m, MIME_SEG_ATTACH, ct, mbuf, emb,
+				    msgno, p, norm_lf(p, b.len));
+		}
+		buf_free(&b);
+		if (m->expanded >= m->lim.max_expanded) {
+			m->trunc++;
+			break;
+		}
+	}
+	archive_read_free(a);
+}
+
+/* Read an embedded message (headers and body) at s. */
+static void
+mime_message(struct mime *m, const char *s, size_t len, size_t depth,
+    int emb, int headers_only)
+{
+	struct ent	 e;
+	struct embhdr	 eh;
+	buf_t		 b;
+	size_t		 off;
+	int		 msgno;
+	char		*p;
+
+	memset(&e, 0, sizeof(e));
+	buf_init(&b, m->lim.max_decoded);
+	eh.e = &e;
+	eh.b = &b;
+	/* skip blank lines some senders put before the header block */
+	while (len > 0 && (*s == '\n' || *s == '\r' || *s == ' ')) {
+		s++;
+		len--;
+	}
+	mime_split_headers(s, len, MIME_HDR_FIELDS_MAX, embhdr_cb, &eh, &off);
+	msgno = ++m->msgs;
+	if (b.len > 0) {
+		if ((p = dup_mem(b.data, b.len)) == NULL)
+			m->nomem = 1;
+		else
+			add_seg(m, MIME_SEG_EMB_HEADERS, "text/rfc822-headers",
+			    "", emb, msgno, p, b.len);
+	}
+	buf_free(&b);
+	if (headers_only || off >= len)
+		return;
+	if (e.ctype[0] == '\0')
+		copy_str(e.ctype, sizeof(e.ctype), "text/plain", 10);
+	mime_entity(m, &e, s + off, len - off, depth, emb, msgno);
+}
+
+/* Does a boundary line go on as one should after the boundary ("--",
+ * blanks, the line end)? */
+static int
+boundary_end(const char *p, size_t len)
+{
+	if (len >= 2 && p[0] == '-' && p[1] == '-') {
+		p += 2;
+		len -= 2;
+	}
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	return len == 0 || *p == '\n';
+}
+
+/* Find the next boundary line at or after pos; returns its offset or
+ * len, and sets *close when it is the closing one. */
+static size_t
+next_boundary(const char *s, size_t len, size_t pos, const char *bd,
+    size_t bdlen, int *close, size_t *after)
+{
+	const char	*p, *nl;
+
+	while (pos + 2 + bdlen <= len) {
+		p = s + pos;
+		if (p[0] == '-' && p[1] == '-' &&
+		    memcmp(p + 2, bd, bdlen) == 0 &&
+		    boundary_end(p + 2 + bdlen, len - pos - 2 - bdlen)) {
+			*close = pos + 4 + bdlen <= len && p[2 + bdlen] == '-' &&
+			    p[3 + bdlen] == '-';
+			nl = memchr(p, '\n', len - pos);
+			*after = nl != NULL ? (size_t)(nl - s) + 1 : len;
+			return pos;
+		}
+		nl = memchr(p, '\n', len - pos);
+		if (nl == NULL)
+			break;
+		pos = (size_t)(nl - s) + 1;
+		/* jump quickly to the next line that may start a boundary */
+		while (pos < len && s[pos] != '-') {
+			nl = memchr(s + pos, '\n', len - pos);
+			if (nl == NULL)
+				return len;
+			pos = (size_t)(nl - s) + 1;
+		}
+	}
+	return len;
+}
+
+/* Read the parts of a multipart body. */
+static void
+mime_multipart(struct mime *m, const struct ent *e, const char *s,
+    size_t len, size_t depth, int emb, int msgno)
+{
+	struct ent	 pe;
+	size_t		 bdlen, pos, start, end, after, off;
+	int		 close = 0, digest;
+
+	bdlen = strlen(e->boundary);
+	digest = strcmp(e->ctype, "multipart/digest") == 0;
+	pos = next_boundary(s, len, 0, e->boundary, bdlen, &close, &after);
+	if (pos >= len) {
+		/* no boundary at all: read the body as text */
+		leaf_text(m, "text/plain", "", 0, emb, msgno, depth, s, len);
+		return;
+	}
+	while (!close && after < len) {
+		start = after;
+		end = next_boundary(s, len, start, e->boundary, bdlen, &close,
+		    &after);
+		memset(&pe, 0, sizeof(pe));
+		mime_split_headers(s + start, end - start, MIME_HDR_FIELDS_MAX,
+		    ent_cb, &pe, &off);
+		if (pe.ctype[0] == '\0')
+			copy_str(pe.ctype, sizeof(pe.ctype), digest ?
+			    "message/rfc822" : "text/plain", digest ? 14 : 10);
+		/* the line end before a boundary belongs to the boundary */
+		if (end > start && end < len && s[end - 1] == '\n')
+			end--;
+		if (start + off <= end)
+			mime_entity(m, &pe, s + start + off,
+			    end - start - off, depth + 1, emb, msgno);
+		if (end >= len || m->nomem)
+			break;
+	}
+}
+
+/* Read one entity's body (s, len) whose header said e. */
+static void
+mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
+    size_t depth, int emb, int msgno)
+{
+	const char	*ct = e->ctype, *inferred;
+	char		*dec = NULL;
+	size_t		 dlen;
+	int		 attach;
+
+	if (depth > m->lim.max_depth) {
+		m->trunc++;
+		return;
+	}
+	if (skip_type(ct))
+		return;
+	if (strcmp(e->cte, "base64") == 0 ||
+	    strcmp(e->cte, "quoted-printable") == 0) {
+		dec = e->cte[0] == 'b' ?
+		    mime_decode_b64(s, len, m->lim.max_decoded, &dlen) :
+		    mime_decode_qp(s, len, m->lim.max_decoded, &dlen);
+		if (dec == NULL) {
+			m->nomem = 1;
+			return;
+		}
+		s = dec;
+		len = dlen;
+	}
+	if (strncmp(ct, "multipart/", 10) == 0 && e->boundary[0] != '\0')
+		mime_multipart(m, e, s, len, depth, emb, msgno);
+	else if (strcmp(ct, "message/rfc822") == 0 ||
+	    strcmp(ct, "message/global") == 0)
+		mime_message(m, s, len, depth + 1, emb + 1, 0);
+	else if (headers_type(ct))
+		mime_message(m, s, len, depth + 1, emb + 1, 1);
+	else if (strcmp(ct, "message/feedback-report") == 0 ||
+	    strcmp(ct, "message/global-delivery-status") == 0) {
+		char *p = dup_mem(s, len);
+
+		if (p == NULL)
+			m->nomem = 1;
+		else if (emb == 0)
+			add_seg(m, MIME_SEG_REPORT, ct, e->name, emb, msgno, p,
+			    norm_lf(p, len));
+		else
+			free(p);
+	} else if (len >= 4 && emb == 0 &&
+	    (memcmp(s, "PK\003\004", 4) == 0 ||
+	    ((unsigned char)s[0] == 0x1f && (unsigned char)s[1] == 0x8b)))
+		leaf_archive(m, e->name, emb, msgno, s, len);
+	else {
+		inferred = NULL;
+		if (e->name[0] != '\0' && (ct[0] == '\0' ||
+		    strcmp(ct, "application/octet-stream") == 0))
+			inferred = type_of_name(e->name);
+		if (inferred != NULL && strcmp(inferred, "message/rfc822") == 0)
+			mime_message(m, s, len, depth + 1, emb + 1, 0);
+		else {
+			if (inferred != NULL)
+				ct = inferred;
+			attach = e->attachment || e->name[0] != '\0' ||
+			    strncmp(ct, "text/", 5) != 0;
+			leaf_text(m, ct, e->name, attach, emb, msgno, depth, s,
+			    len);
+		}
+	}
+	free(dec);
+}
+
+/* Read a message given as top-level fields and a body. */
+int
+mime_parse(mime_t *m, const struct mime_field *hdr, size_t nhdr,
+    const char *body, size_t len)
+{
+	struct ent	 e;
+	size_t		 i;
+
+	mime_clear(m);
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < nhdr; i++)
+		ent_field(&e, hdr[i].name, strlen(hdr[i].name), hdr[i].value,
+		    strlen(hdr[i].value));
+	if (e.ctype[0] == '\0')
+		copy_str(e.ctype, sizeof(e.ctype), "text/plain", 10);
+	mime_entity(m, &e, body, len, 0, 0, 0);
+	return m->nomem ? -1 : 0;
+}

@@ -1,0 +1,179 @@
+/*
+ * policy.c - loop, abuse and forgery protections applied to a routing
+ * decision; see policy.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "complaint.h"
+#include "conf.h"
+#include "policy.h"
+#include "ratelimit.h"
+#include "spf.h"
+
+#define ADDR_MAX	IPMAP_ADDRESS_MAX
+
+/* Copy the bare address of an SMTP path. */
+int
+policy_addr_bare(const char *path, char *out, size_t outsize)
+{
+	const char	*p = path;
+	size_t		 len;
+
+	if (outsize == 0)
+		return -1;
+	out[0] = '\0';
+	if (p == NULL)
+		return -1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '<') {
+		p++;
+		len = strcspn(p, ">");
+	} else
+		len = strcspn(p, " \t");
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len == 0 || len >= outsize)
+		return -1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* Compare two addresses without regard to case. */
+int
+policy_addr_equal(const char *a, const char *b)
+{
+	char	 x[ADDR_MAX], y[ADDR_MAX];
+
+	if (policy_addr_bare(a, x, sizeof(x)) == -1 ||
+	    policy_addr_bare(b, y, sizeof(y)) == -1)
+		return 0;
+	if (strchr(x, '@') == NULL)
+		return 0;
+	return strcasecmp(x, y) == 0;
+}
+
+/* Is rcpt one of the abuse desk mailboxes? */
+int
+policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt)
+{
+	size_t	 i;
+
+	for (i = 0; i < cf->abuse_recipients.n; i++)
+		if (policy_addr_equal(rcpt, cf->abuse_recipients.v[i]))
+			return 1;
+	return 0;
+}
+
+/* Does a From:-like header value name addr? */
+int
+policy_header_has_addr(const char *value, const char *addr)
+{
+	static const char sep[] = "<>,;:()\"' \t\r\n";
+	char		 want[ADDR_MAX], tok[ADDR_MAX];
+	const char	*p = value;
+	size_t		 len;
+
+	if (value == NULL || policy_addr_bare(addr, want, sizeof(want)) == -1)
+		return 0;
+	while (*p != '\0') {
+		p += strspn(p, sep);
+		len = strcspn(p, sep);
+		if (len > 0 && len < sizeof(tok)) {
+			memcpy(tok, p, len);
+			tok[len] = '\0';
+			if (strchr(tok, '@') != NULL &&
+			    strcasecmp(tok, want) == 0)
+				return 1;
+		}
+		p += len;
+	}
+	return 0;
+}
+
+/* May a complaint with this Auto-Submitted: value be routed? */
+int
+policy_auto_submitted_ok(const struct conf *cf, const char *value)
+{
+	char	 kw[64];
+	size_t	 len, i;
+
+	if (value == NULL)
+		return 1;
+	while (isspace((unsigned char)*value))
+		value++;
+	for (len = 0; value[len] != '\0' && len < sizeof(kw) - 1; len++) {
+		if (!isalnum((unsigned char)value[len]) && value[len] != '-')
+			break;
+		kw[len] = (char)tolower((unsigned char)value[len]);
+	}
+	kw[len] = '\0';
+	if (len == 0)
+		return 0;
+	for (i = 0; i < cf->auto_submitted_route.n; i++)
+		if (strcmp(kw, cf->auto_submitted_route.v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is the sender of the complaint the customer itself? */
+static int
+customer_sender(const complaint_t *c, const struct policy_msg *m,
+    const char *to)
+{
+	if (m != NULL && m->mail_from != NULL &&
+	    policy_addr_equal(m->mail_from, to))
+		return 1;
+	if (policy_header_has_addr(complaint_top_header(c, "From"), to))
+		return 1;
+	if (policy_header_has_addr(complaint_top_header(c, "Sender"), to))
+		return 1;
+	return 0;
+}
+
+/* Apply the policies to a decision. */
+void
+policy_apply(const struct policy *p, const complaint_t *c,
+    const struct policy_msg *m, struct decision *d, int *spf_res)
+{
+	int	 res = POLICY_SPF_UNCHECKED;
+
+	if (spf_res != NULL)
+		*spf_res = POLICY_SPF_UNCHECKED;
+	if (d->action != ROUTE_ROUTE)
+		return;
+	if (!policy_auto_submitted_ok(p->conf,
+	    complaint_top_header(c, "Auto-Submitted"))) {
+		decision_keep(d, "auto-submitted");
+		return;
+	}
+	if (customer_sender(c, m, d->to)) {
+		decision_keep(d, "customer-sender");
+		return;
+	}
+	if (p->spf != NULL && p->conf->spf_policy != SPF_POLICY_OFF &&
+	    m != NULL) {
+		res = m->client_addr != NULL ? spf_check(p->spf,
+		    m->client_addr, m->helo, m->mail_from) : SPF_RES_NONE;
+		if (spf_res != NULL)
+			*spf_res = res;
+		if (res == SPF_RES_FAIL) {
+			decision_keep(d, "spf-fail");
+			return;
+		}
+		if (p->conf->spf_policy == SPF_POLICY_REQUIRE_PASS &&
+		    res != SPF_RES_PASS) {
+			decision_keep(d, "spf-not-pass");
+			return;
+		}
+	}
+	if (p->ratelimit != NULL && m != NULL &&
+	    ratelimit_hit(p->ratelimit, d->customer, m->now) == 0)
+		decision_keep(d, "rate-limit");
+}

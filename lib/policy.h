@@ -1,0 +1,83 @@
+/*
+ * policy.h - the protections applied to a routing decision before the
+ * milter acts on it, shared by the milter and the dry run.
+ *
+ * route_decide() says which customer a complaint points at; the policies
+ * may still turn a route into a keep (never the other way), each with its
+ * own reason, in this order:
+ *
+ *	auto-submitted	 Auto-Submitted: is not one of AutoSubmittedRoute
+ *			 (a reply to a routed complaint must not bounce back)
+ *	customer-sender	 the envelope sender or a From: address is the
+ *			 customer's own address (a loop)
+ *	spf-fail	 SPF result fail (SPFPolicy route-unless-fail or
+ *			 require-pass): a forged complaint
+ *	spf-not-pass	 SPFPolicy require-pass and the result is not pass
+ *			 (or the client address is not known)
+ *	rate-limit	 the customer already got RateLimit complaints in
+ *			 the period (only complaints that route are counted)
+ *
+ * A decision that is already a keep is left as it is.
+ */
+#ifndef ABUSE_POLICY_H
+#define ABUSE_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "complaint.h"
+#include "conf.h"
+#include "ratelimit.h"
+#include "spf.h"
+
+/* What the policies use, shared by all messages. */
+struct policy {
+	const struct conf *conf;	/* AutoSubmittedRoute, SPFPolicy */
+	ratelimit_t	*ratelimit;	/* NULL: no rate limit */
+	spf_t		*spf;		/* NULL: no SPF check */
+};
+
+/* What is known of one message beyond its content; NULL when unknown. */
+struct policy_msg {
+	const char	*mail_from;	/* envelope sender as received */
+	const char	*helo;		/* HELO/EHLO name */
+	const char	*client_addr;	/* SMTP client address, as text */
+	int64_t		 now;		/* for the rate limit */
+};
+
+/* Result of the SPF check when none was made. */
+#define POLICY_SPF_UNCHECKED	(-1)
+
+/*
+ * Apply the policies to d (see above).  c is the complaint d was decided
+ * from.  When spf_res is not NULL it receives the SPF result (an enum
+ * spf_res), or POLICY_SPF_UNCHECKED when no check was made.  Never fails.
+ */
+void	 policy_apply(const struct policy *p, const complaint_t *c,
+	    const struct policy_msg *m, struct decision *d, int *spf_res);
+
+/*
+ * 1 when an Auto-Submitted: value (NULL: header absent) still allows
+ * routing under cf's AutoSubmittedRoute, 0 when it does not.  The
+ * keyword before any ';' or comment is compared without regard to case.
+ */
+int	 policy_auto_submitted_ok(const struct conf *cf, const char *value);
+
+/*
+ * Copy the bare address of an SMTP path into out: white space, angle
+ * brackets and anything after the address (ESMTP parameters) are
+ * dropped.  Returns 0, or -1 when the result is empty or does not fit.
+ */
+int	 policy_addr_bare(const char *path, char *out, size_t outsize);
+
+/* 1 when two addresses (paths or bare) are the same: local part and
+ * domain compared without regard to case.  0 otherwise. */
+int	 policy_addr_equal(const char *a, const char *b);
+
+/* 1 when the RCPT TO path rcpt is one of cf's AbuseRecipients. */
+int	 policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt);
+
+/* 1 when a From:-like header value names addr among its addresses. */
+int	 policy_header_has_addr(const char *value, const char *addr);
+
+#endif

@@ -1,0 +1,546 @@
+/*
+ * received.c - the Received-chain walker; see received.h.
+ *
+ * A hop is parsed into its client part (between "from" and the "by" at
+ * parenthesis depth 0), the host names the client part gives (the HELO
+ * name, the reverse DNS name, "helo=" and "(EHLO ...)" forms), the "by"
+ * host and the stamp after the last ';'.  The client address is read by
+ * the "received" rules, so the forms a site meets (Postfix, Sendmail,
+ * Exim, qmail, Exchange, Yahoo, [IPv6:...] literals, (ip:port)) are
+ * patterns in the rules file, not code.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipaddr.h"
+#include "received.h"
+#include "rules_int.h"
+#include "timeparse.h"
+
+#define RECV_NAMES_MAX	6
+#define RECV_DOM_MAX	128
+#define RECV_SET_MAX	64
+
+struct hop {
+	const char	*from;		/* client part */
+	size_t		 fromlen;
+	char		 names[RECV_NAMES_MAX][RECV_DOM_MAX];	/* domains */
+	int		 nnames;
+	char		 fulls[RECV_NAMES_MAX][RECV_DOM_MAX];	/* host names */
+	int		 nfulls;
+	char		 by[RECV_DOM_MAX];	/* domain of the by host */
+	char		 byfull[RECV_DOM_MAX];	/* the by host */
+	int		 has_ip;
+	struct ipaddr	 ip;
+	int		 port;
+	const struct rule *rule;
+	int64_t		 time;
+	int		 has_time;
+	int		 auth;		/* an authenticated submission */
+};
+
+struct domset {
+	char	 d[RECV_SET_MAX][RECV_DOM_MAX];
+	int	 n;
+};
+
+/* Copy at most size-1 bytes, NUL-terminated. */
+static void
+copy_n(char *out, size_t size, const char *s, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
+/* Is the set holding d? */
+static int
+set_has(const struct domset *s, const char *d)
+{
+	int	 i;
+
+	if (d[0] == '\0')
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->d[i], d) == 0)
+			return 1;
+	return 0;
+}
+
+/* Add d to the set (ignored when full or empty). */
+static void
+set_add(struct domset *s, const char *d)
+{
+	if (d[0] == '\0' || set_has(s, d) || s->n >= RECV_SET_MAX)
+		return;
+	copy_n(s->d[s->n], RECV_DOM_MAX, d, strlen(d));
+	s->n++;
+}
+
+/* Registered domain of a host name: the last two labels, three under a
+ * two-letter country code with a generic second level (co.uk, ne.jp). */
+void
+recv_domain(const char *host, size_t len, char *out, size_t size)
+{
+	char		 h[RECV_DOM_MAX];
+	size_t		 i, n, dots = 0, cut = 0;
+	const char	*p2, *last;
+	struct ipaddr	 ip;
+
+	out[0] = '\0';
+	while (len > 0 && (host[len - 1] == '.' || host[len - 1] == ']' ||
+	    host[len - 1] == ')' || host[len - 1] == '?'))
+		len--;
+	while (len > 0 && (host[0] == '[' || host[0] == '(' || host[0] == '?'))
+		host++, len--;
+	if (len == 0 || len >= sizeof(h))
+		return;
+	for (i = 0; i < len; i++) {
+		int c = tolower((unsigned char)host[i]);
+
+		if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+			return;
+		h[i] = (char)c;
+	}
+	h[len] = '\0';
+	if (ipaddr_parse(h, len, 0, &ip) == 0)
+		return;		/* an address is not a name */
+	for (i = 0; i < len; i++)
+		if (h[i] == '.')
+			dots++;
+	if (dots == 0)
+		return;		/* unqualified */
+	n = len;
+	/* position after the second-to-last dot, or the third-to-last */
+	for (i = len; i > 0; i--) {
+		if (h[i - 1] != '.')
+			continue;
+		cut++;
+		if (cut == 2) {
+			last = strrchr(h, '.') + 1;
+			p2 = h + i;
+			if (strlen(last) == 2 && (size_t)(last - p2) <= 4 &&
+			    (strncmp(p2, "co.", 3) == 0 ||
+			    strncmp(p2, "com.", 4) == 0 ||
+			    strncmp(p2, "net.", 4) == 0 ||
+			    strncmp(p2, "org.", 4) == 0 ||
+			    strncmp(p2, "ac.", 3) == 0 ||
+			    strncmp(p2, "ne.", 3) == 0 ||
+			    strncmp(p2, "or.", 3) == 0 ||
+			    strncmp(p2, "gov.", 4) == 0 ||
+			    strncmp(p2, "edu.", 4) == 0))
+				continue;
+			copy_n(out, size, h + i, n - i);
+			return;
+		}
+		if (cut == 3) {
+			copy_n(out, size, h + i, n - i);
+			return;
+		}
+	}
+	copy_n(out, size, h, n);
+}
+
+/* Find " by " at parenthesis depth 0; offset or len. */
+static size_t
+find_by(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 depth = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && i + 4 <= len &&
+		    (s[i] == ' ' || s[i] == '\t') &&
+		    (s[i + 1] == 'b' || s[i + 1] == 'B') &&
+		    (s[i + 2] == 'y' || s[i + 2] == 'Y') &&
+		    (i + 3 == len || s[i + 3] == ' ' || s[i + 3] == '\t'))
+			return i;
+	}
+	return len;
+}
+
+/* Does a host name look internal: unqualified, or under a top-level
+ * label no registry hands out (.internal, .local, .lan, ord1a, ...)? */
+static int
+internal_name(const char *h)
+{
+	static const char *const tlds[] = {
+		"internal", "local", "localdomain", "lan", "corp", "home",
+		"intranet", "intra", "private", "priv", "localhost", "domain",
+	};
+	const char	*dot, *p;
+	size_t		 i;
+
+	if ((dot = strrchr(h, '.')) == NULL)
+		return 1;
+	for (p = dot + 1; *p != '\0'; p++)
+		if (isdigit((unsigned char)*p))
+			return 1;
+	for (i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
+		if (strcmp(dot + 1, tlds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Lowercase host name of a token into out ("" if it is none: an
+ * address, a keyword, other characters). */
+static void
+host_of(const char *t, size_t n, char *out, size_t size)
+{
+	struct ipaddr	 ip;
+	size_t		 i;
+	int		 alpha = 0;
+
+	out[0] = '\0';
+	while (n > 0 && (t[n - 1] == '.' || t[n - 1] == '?' || t[n - 1] == ','))
+		n--;
+	while (n > 0 && (t[0] == '?' || t[0] == '"'))
+		t++, n--;
+	if (n == 0 || n >= size)
+		return;
+	for (i = 0; i < n; i++) {
+		int c = tolower((unsigned char)t[i]);
+
+		if (isalpha(c))
+			alpha = 1;
+		else if (!isdigit(c) && c != '-' && c != '.' && c != '_') {
+			out[0] = '\0';
+			return;
+		}
+		out[i] = (char)c;
+	}
+	out[n] = '\0';
+	if (!alpha || ipaddr_parse(out, n, 0, &ip) == 0 ||
+	    strcmp(out, "helo") == 0 || strcmp(out, "ehlo") == 0 ||
+	    strcmp(out, "lhlo") == 0 || strcmp(out, "unknown") == 0)
+		out[0] = '\0';
+}
+
+/* Collect the host names (and their domains) of a client part. */
+static void
+hop_names(struct hop *h)
+{
+	const char	*s = h->from, *t;
+	size_t		 len = h->fromlen, i = 0, n;
+	char		 full[RECV_DOM_MAX], d[RECV_DOM_MAX];
+	int		 k, dup;
+
+	while (i < len && h->nfulls < RECV_NAMES_MAX) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' ||
+		    s[i] == ')' || s[i] == '[' || s[i] == ']'))
+			i++;
+		t = s + i;
+		while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '(' &&
+		    s[i] != ')' && s[i] != '[' && s[i] != ']')
+			i++;
+		n = (size_t)(s + i - t);
+		if (n > 5 && strncasecmp(t, "helo=", 5) == 0) {
+			t += 5;
+			n -= 5;
+		}
+		host_of(t, n, full, sizeof(full));
+		if (full[0] == '\0')
+			continue;
+		for (dup = 0, k = 0; k < h->nfulls; k++)
+			if (strcmp(h->fulls[k], full) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		copy_n(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
+		if (internal_name(full))
+			continue;
+		recv_domain(full, strlen(full), d, sizeof(d));
+		for (dup = 0, k = 0; k < h->nnames; k++)
+			if (strcmp(h->names[k], d) == 0)
+				dup = 1;
+		if (!dup && d[0] != '\0' && h->nnames < RECV_NAMES_MAX)
+			copy_n(h->names[h->nnames++], RECV_DOM_MAX, d,
+			    strlen(d));
+	}
+}
+
+/* Rule hit on a client part: take the first good address. */
+static int
+hop_hit(void *arg, const struct rule *r, const struct rule_hit *hit)
+{
+	struct hop	*h = arg;
+	struct ipaddr	 ip;
+	long		 port;
+	size_t		 i;
+
+	if (hit->ip == NULL ||
+	    ipaddr_parse(hit->ip, hit->iplen, IPADDR_DEFANGED, &ip) == -1 ||
+	    ipaddr_is_reserved(&ip))
+		return 0;
+	h->ip = ip;
+	h->has_ip = 1;
+	h->rule = r;
+	h->port = -1;
+	if (hit->port != NULL && hit->portlen > 0 && hit->portlen <= 5) {
+		for (port = 0, i = 0; i < hit->portlen; i++)
+			port = port * 10 + (hit->port[i] - '0');
+		if (port > 0 && port <= 65535)
+			h->port = (int)port;
+	}
+	return 1;
+}
+
+/* Read the by host at s (len bytes, the text after "by"). */
+static void
+hop_by(struct hop *h, const char *s, size_t len)
+{
+	size_t	 j;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	for (j = 0; j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '(' &&
+	    s[j] != ';'; j++)
+		;
+	host_of(s, j, h->byfull, sizeof(h->byfull));
+	if (h->byfull[0] != '\0' && !internal_name(h->byfull))
+		recv_domain(h->byfull, strlen(h->byfull), h->by, sizeof(h->by));
+}
+
+/* Parse one Received value into h; -1 on a PCRE2 failure. */
+static int
+hop_parse(const rules_t *rs, const unsigned char *enabled,
+    pcre2_match_data *md, const char *v, size_t len, struct hop *h)
+{
+	const char	*semi;
+	size_t		 byoff, i;
+	int		 err;
+
+	memset(h, 0, sizeof(*h));
+	h->port = -1;
+	semi = NULL;
+	for (i = len; i > 0; i--)
+		if (v[i - 1] == ';') {
+			semi = v + i - 1;
+			break;
+		}
+	if (semi != NULL) {
+		size_t tl = len - (size_t)(semi + 1 - v);
+
+		if (time_parse_date(semi + 1, tl, &h->time) == 0)
+			h->has_time = 1;
+		len = (size_t)(semi - v);
+	}
+	if (len >= 3 && strncasecmp(v, "by", 2) == 0 &&
+	    (v[2] == ' ' || v[2] == '\t')) {
+		/* no client part: "by host (Postfix, from userid 99)" */
+		hop_by(h, v + 3, len - 3);
+		return 0;
+	}
+	if (len < 5 || strncasecmp(v, "from", 4) != 0 ||
+	    (v[4] != ' ' && v[4] != '\t'))
+		return 0;
+	h->from = v + 5;
+	byoff = find_by(h->from, len - 5);
+	h->fromlen = byoff;
+	if (byoff < len - 5)
+		hop_by(h, h->from + byoff + 4, len - 5 - byoff - 4);
+	h->auth = memmem(v, len, "ESMTPA", 6) != NULL ||
+	    memmem(v, len, "ESMTPSA", 7) != NULL ||
+	    memmem(v, len, "(authenticated", 14) != NULL;
+	hop_names(h);
+	for (i = 0; i < rs->nrule && !h->has_ip; i++) {
+		const struct rule *r = &rs->rule[i];
+
+		if (!(r->regions & RULE_REG_RECEIVED) || !enabled[i])
+			continue;
+		if (rules_exec(rs, r, md, h->from, h->fromlen, hop_hit, h,
+		    &err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Does some hop below i say that the reporter sent mail to domain d
+ * (a hop whose client is in the set and whose by host is d)? */
+static int
+received_from_reporter(const struct hop *hops, int nhops, int i,
+    const struct domset *set, const char *d)
+{
+	int	 j, k;
+
+	for (j = i + 1; j < nhops; j++) {
+		if (strcmp(hops[j].by, d) != 0)
+			continue;
+		for (k = 0; k < hops[j].nnames; k++)
+			if (set_has(set, hops[j].names[k]))
+				return 1;
+	}
+	return 0;
+}
+
+/* Do host names a and b name the same host (equal, or one the other's
+ * first labels: "smtp58.gate" and "smtp58.gate.example.net")? */
+static int
+same_host(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b);
+
+	if (la == lb)
+		return strcmp(a, b) == 0;
+	if (la < lb)
+		return strncmp(a, b, la) == 0 && b[la] == '.';
+	return strncmp(a, b, lb) == 0 && a[lb] == '.';
+}
+
+/* Is one of the client's names a host that receives mail further down
+ * the chain under an internal-looking name (the reporter's own relay)? */
+static int
+relays_below(const struct hop *hops, int nhops, int i)
+{
+	const struct hop *h = &hops[i];
+	int	 j, k;
+
+	for (j = i + 1; j < nhops; j++) {
+		if (hops[j].byfull[0] == '\0')
+			continue;
+		for (k = 0; k < h->nfulls; k++)
+			if ((internal_name(h->fulls[k]) ||
+			    internal_name(hops[j].byfull)) &&
+			    same_host(h->fulls[k], hops[j].byfull))
+				return 1;
+	}
+	return 0;
+}
+
+/* Does the client's domain receive mail further down, after a run of
+ * hops inside internal-looking or reporter hosts (a loop through the
+ * reporter's own systems)? */
+static int
+loops_below(const struct hop *hops, int nhops, int i,
+    const struct domset *set)
+{
+	const struct hop *h = &hops[i];
+	int	 j, k, m, ok;
+
+	for (k = 0; k < h->nnames; k++)
+		for (j = i + 2; j < nhops; j++) {
+			if (strcmp(hops[j].by, h->names[k]) != 0)
+				continue;
+			for (ok = 1, m = i + 1; m < j && ok; m++)
+				ok = hops[m].by[0] == '\0' ||
+				    set_has(set, hops[m].by);
+			if (ok)
+				return 1;
+		}
+	return 0;
+}
+
+/* Is hop i internal to the reporter? */
+static int
+hop_internal(const struct hop *hops, int nhops, int i,
+    const struct domset *set)
+{
+	const struct hop *h = &hops[i];
+	int	 k;
+
+	if (!h->has_ip)
+		return 1;
+	for (k = 0; k < h->nnames; k++)
+		if (set_has(set, h->names[k]) ||
+		    received_from_reporter(hops, nhops, i, set, h->names[k]))
+			return 1;
+	if (relays_below(hops, nhops, i) || loops_below(hops, nhops, i, set))
+		return 1;
+	/* a client naming itself only internally ("localhost.localdomain")
+	 * right above a hop the reporter received */
+	if (h->nfulls > 0 && internal_name(h->fulls[0]) && i + 1 < nhops &&
+	    set_has(set, hops[i + 1].by))
+		return 1;
+	return 0;
+}
+
+/* Walk the chain; see received.h. */
+int
+recv_walk(const rules_t *rs, const unsigned char *enabled,
+    pcre2_match_data *md, const char *hdrs, size_t len,
+    const char *sender_domain, struct recv_result *out)
+{
+	struct hop	*hops;
+	struct domset	 set;
+	const char	*p = hdrs, *end = hdrs + len, *nl;
+	int		 n = 0, nmax, i, k, pick = -1;
+
+	/* count the hops first: a hop is large, most chains are short */
+	for (nmax = 0; p < end && nmax < RECV_HOPS_MAX; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > 9 && strncasecmp(p, "Received:", 9) == 0)
+			nmax++;
+	}
+	if (nmax == 0) {
+		out->nhops = 0;
+		return 0;
+	}
+	if ((hops = malloc((size_t)nmax * sizeof(*hops))) == NULL)
+		return -1;
+	p = hdrs;
+	while (p < end && n < nmax) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > 9 && strncasecmp(p, "Received:", 9) == 0) {
+			const char *v = p + 9;
+
+			while (v < nl && (*v == ' ' || *v == '\t'))
+				v++;
+			if (hop_parse(rs, enabled, md, v, (size_t)(nl - v),
+			    &hops[n]) == -1) {
+				free(hops);
+				return -1;
+			}
+			n++;
+		}
+		p = nl + 1;
+	}
+	memset(&set, 0, sizeof(set));
+	if (sender_domain != NULL)
+		set_add(&set, sender_domain);
+	for (i = 0; i < n; i++)
+		if (hops[i].by[0] != '\0') {
+			set_add(&set, hops[i].by);
+			break;
+		}
+	for (i = 0; i < n; i++) {
+		if (!hop_internal(hops, n, i, &set)) {
+			pick = i;
+			break;
+		}
+		for (k = 0; k < hops[i].nnames; k++)
+			set_add(&set, hops[i].names[k]);
+		if (hops[i].by[0] != '\0' && hops[i].has_ip)
+			set_add(&set, hops[i].by);
+	}
+	if (pick == -1)
+		for (i = n - 1; i >= 0; i--)
+			if (hops[i].has_ip && !hops[i].auth) {
+				pick = i;
+				break;
+			}
+	if (pick >= 0) {
+		out->ip = hops[pick].ip;
+		out->port = hops[pick].port;
+		out->time = hops[pick].time;
+		out->has_time = hops[pick].has_time;
+		out->rule = hops[pick].rule;
+		out->hop = pick;
+	}
+	out->nhops = n;
+	free(hops);
+	return pick >= 0;
+}

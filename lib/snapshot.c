@@ -1,0 +1,192 @@
+/*
+ * snapshot.c - reference-counted snapshots and the one in service; see
+ * snapshot.h.  Every reference count changes under one mutex.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "ipmap.h"
+#include "rules.h"
+#include "snapshot.h"
+
+/* A map handle shared by the snapshots that use the same directory. */
+struct maphold {
+	ipmap_t	*map;
+	char	*dir;
+	int	 refs;
+};
+
+static pthread_mutex_t	 snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static snapshot_t	*snap_current;
+static uint64_t		 snap_generation;
+
+/* Drop a map hold; caller holds snap_lock. Returns the hold to free. */
+static struct maphold *
+maphold_put(struct maphold *mh)
+{
+	if (mh == NULL || --mh->refs > 0)
+		return NULL;
+	return mh;
+}
+
+/* Free a map hold no one uses. */
+static void
+maphold_free(struct maphold *mh)
+{
+	if (mh == NULL)
+		return;
+	ipmap_close(mh->map);
+	free(mh->dir);
+	free(mh);
+}
+
+/* Free a snapshot whose last reference is gone. */
+static void
+snapshot_free(snapshot_t *s, struct maphold *mh)
+{
+	rules_free(s->rules);
+	conf_free(s->conf);
+	maphold_free(mh);
+	free(s);
+}
+
+/* Give s a map: prev's when the directory is the same, else a new one. */
+int
+snapshot_open_map(snapshot_t *s, const snapshot_t *prev, char *err,
+    size_t errlen)
+{
+	struct maphold	*mh;
+	char		 why[512];
+
+	if (prev != NULL && prev->mh != NULL &&
+	    strcmp(prev->mh->dir, s->conf->map_directory) == 0) {
+		pthread_mutex_lock(&snap_lock);
+		prev->mh->refs++;
+		pthread_mutex_unlock(&snap_lock);
+		s->mh = prev->mh;
+		s->map = s->mh->map;
+		return 0;
+	}
+	if (s->mh != NULL)
+		return 0;
+	if ((mh = calloc(1, sizeof(*mh))) == NULL ||
+	    (mh->dir = strdup(s->conf->map_directory)) == NULL) {
+		free(mh);
+		snprintf(err, errlen, "%s: out of memory\n",
+		    s->conf->map_directory);
+		return -1;
+	}
+	why[0] = '\0';
+	if ((mh->map = ipmap_open(mh->dir, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s: %s\n", mh->dir,
+		    why[0] != '\0' ? why : "out of memory");
+		free(mh->dir);
+		free(mh);
+		return -1;
+	}
+	mh->refs = 1;
+	s->mh = mh;
+	s->map = mh->map;
+	return 0;
+}
+
+/* Load a snapshot. */
+snapshot_t *
+snapshot_load(const char *conf_path, const char *const *set,
+    const snapshot_t *prev, int open_map, char *err, size_t errlen)
+{
+	snapshot_t	*s;
+	char		 why[512];
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "out of memory\n");
+		return NULL;
+	}
+	if ((s->conf = conf_load(conf_path, err, errlen)) == NULL)
+		goto fail;
+	for (; set != NULL && set[0] != NULL && set[1] != NULL; set += 2)
+		if (conf_set(s->conf, set[0], set[1], why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "command line: %s\n", why);
+			goto fail;
+		}
+	if ((s->rules = rules_load(s->conf->rules_file, err, errlen)) == NULL) {
+		if (err != NULL && errlen > 0 && err[0] == '\0')
+			snprintf(err, errlen, "%s: cannot load rules\n",
+			    s->conf->rules_file);
+		goto fail;
+	}
+	if (open_map && snapshot_open_map(s, prev, err, errlen) == -1)
+		goto fail;
+	s->refs = 1;
+	pthread_mutex_lock(&snap_lock);
+	s->generation = ++snap_generation;
+	pthread_mutex_unlock(&snap_lock);
+	return s;
+fail:
+	snapshot_free(s, NULL);
+	return NULL;
+}
+
+/* Put s in service. */
+void
+snapshot_publish(snapshot_t *s)
+{
+	snapshot_t	*old;
+
+	pthread_mutex_lock(&snap_lock);
+	old = snap_current;
+	snap_current = s;
+	pthread_mutex_unlock(&snap_lock);
+	snapshot_release(old);
+}
+
+/* A reference to the snapshot in service. */
+snapshot_t *
+snapshot_acquire(void)
+{
+	snapshot_t	*s;
+
+	pthread_mutex_lock(&snap_lock);
+	if ((s = snap_current) != NULL)
+		s->refs++;
+	pthread_mutex_unlock(&snap_lock);
+	return s;
+}
+
+/* Drop one reference. */
+void
+snapshot_release(snapshot_t *s)
+{
+	struct maphold	*mh = NULL;
+	int		 last;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&snap_lock);
+	last = --s->refs == 0;
+	if (last)
+		mh = maphold_put(s->mh);
+	pthread_mutex_unlock(&snap_lock);
+	if (last)
+		snapshot_free(s, mh);
+}
+
+/* Take the snapshot out of service. */
+void
+snapshot_shutdown(void)
+{
+	snapshot_t	*old;
+
+	pthread_mutex_lock(&snap_lock);
+	old = snap_current;
+	snap_current = NULL;
+	pthread_mutex_unlock(&snap_lock);
+	snapshot_release(old);
+}

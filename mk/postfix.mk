@@ -1,0 +1,16 @@
+## mk/postfix.mk - everything that runs a real Postfix: the private
+## instance harness, the README demo and its samples, the integration
+## tests, and the Postfix and systemd files shipped in contrib/.
+
+TESTS += t/test_postfix.sh t/test_postfix_corpus.sh
+dist_noinst_SCRIPTS += t/test_postfix.sh t/test_postfix_corpus.sh \
+	t/demo.sh t/lib/postfix.sh t/lib/pfhelper.py
+
+EXTRA_DIST += samples/map.csv samples/expected.tsv \
+	samples/acns-copyright.eml samples/arf-spam.eml \
+	samples/firewall-log.eml samples/spamcop.eml \
+	samples/two-customers.eml samples/xarf-login-attack.eml \
+	contrib/postfix/README contrib/postfix/main.cf.snippet \
+	contrib/systemd/abuse-milter.service \
+	contrib/systemd/abuse-milter.tmpfiles \
+	docs/DEPLOYMENT.md

@@ -1,0 +1,280 @@
+/*
+ * test_decide.c - the decision table: every reason route_decide() can
+ * give, the strongest-class rule, lookups at the incident time and with
+ * the port, the policy hook's decision_keep(), and the JSON form.
+ *
+ * A small map is built with ipmap_build_file() in a temporary directory.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "complaint.h"
+#include "ipmap.h"
+#include "ipmap_build.h"
+#include "rules.h"
+#include "tap.h"
+
+static char dir[256];
+
+static const char map_csv[] =
+    "prefix,customer,address,valid_from,valid_until,ports\n"
+    "192.0.2.0/24,C1,abuse@c1.example,,,\n"
+    "198.51.100.0/24,C2,abuse@c2.example,,,\n"
+    "203.0.113.0/28,C3,abuse@c3.example,,,0-1023\n"
+    "203.0.113.0/28,C4,abuse@c4.example,,,1024-65535\n"
+    "203.0.113.64/26,C5,abuse@c5.example,,2016-01-01T00:00:00Z,\n"
+    "203.0.113.64/26,C6,abuse@c6.example,2016-01-01T00:00:00Z,,\n"
+    "2001:db8::/32,C1,abuse@c1.example,,,\n";
+
+static const char rules_txt[] =
+    "define IP (?:[0-9a-f:]*:[0-9a-f:.]+|\\d{1,3}(?:\\.\\d{1,3}){3})\n"
+    "rule when\n"
+    "\tregion report\n"
+    "\tpattern ^Arrival-Date:[ \\t]*(?<time>[^\\n]+)$\n"
+    "rule src\n"
+    "\tregion report\n"
+    "\tstrength authoritative\n"
+    "\tpattern \\A(?:(?=[\\s\\S]*?^Source-Port:[ \\t]*(?<port>\\d+)))?"
+    "[\\s\\S]*?^Source-IP:[ \\t]*(?<ip>%{IP})\n"
+    "rule offending\n"
+    "\tregion text\n"
+    "\tstrength strong\n"
+    "\tpattern ^Offending IP: (?<ip>%{IP})$\n"
+    "rule any\n"
+    "\tregion text\n"
+    "\tstrength weak\n"
+    "\tpattern (?<ip>%{IP})\n";
+
+/* Write text into dir/name; returns the path (static). */
+static const char *
+put(const char *name, const char *text)
+{
+	static char	 path[512];
+	FILE		*fp;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+/* An ARF complaint naming ip as Source-IP (and port, date if given). */
+static void
+arf(char *out, size_t size, const char *ip, const char *port,
+    const char *date)
+{
+	(void)snprintf(out, size,
+	    "From: fbl@isp.example\nSubject: report\n"
+	    "Content-Type: multipart/report; report-type=feedback-report; "
+	    "boundary=b\n\n--b\nContent-Type: text/plain\n\nspam\n--b\n"
+	    "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+	    "%s%s%s%s%sSource-IP: %s\n--b--\n",
+	    date ? "Arrival-Date: " : "", date ? date : "", date ? "\n" : "",
+	    port ? "Source-Port: " : "", port ? port : "", ip);
+	if (port != NULL) {
+		/* put the newline after the port */
+		char *p = strstr(out, "Source-IP:");
+		memmove(p + 1, p, strlen(p) + 1);
+		*p = '\n';
+	}
+}
+
+/* Decide the raw message msg. */
+static void
+decide(const rules_t *rs, ipmap_t *map, const char *msg, int64_t arrival,
+    struct decision *d)
+{
+	complaint_t *c = complaint_new(1 << 20);
+
+	(void)complaint_raw(c, msg, strlen(msg));
+	route_decide(rs, map, c, arrival, d);
+	complaint_free(c);
+}
+
+struct dcase {
+	const char	*name;
+	const char	*msg;		/* NULL: use arf() with ip/port/date */
+	const char	*ip, *port, *date;
+	const char	*action, *reason, *customer;
+};
+
+#define NOW	1700000000	/* 2023-11-14, after the 2016 change */
+
+static const struct dcase cases[] = {
+	{ "an authoritative IP of one customer routes", NULL,
+	  "192.0.2.10", NULL, NULL, "route", "route", "C1" },
+	{ "an IPv6 Source-IP routes", NULL,
+	  "2001:db8::25", NULL, NULL, "route", "route", "C1" },
+	{ "an IP no customer holds keeps", NULL,
+	  "100.64.0.1", NULL, NULL, "keep", "unknown-ip", "" },
+	{ "a port-split IP without a port is ambiguous", NULL,
+	  "203.0.113.5", NULL, NULL, "keep", "ambiguous", "" },
+	{ "a port-split IP with its Source-Port routes (low)", NULL,
+	  "203.0.113.5", "25", NULL, "route", "route", "C3" },
+	{ "a port-split IP with its Source-Port routes (high)", NULL,
+	  "203.0.113.5", "40000", NULL, "route", "route", "C4" },
+	{ "a reassigned IP goes to the holder at the incident time", NULL,
+	  "203.0.113.70", NULL, "Thu, 8 Mar 2015 14:00:00 -0500",
+	  "route", "route", "C5" },
+	{ "without an incident time the arrival time is used", NULL,
+	  "203.0.113.70", NULL, NULL, "route", "route", "C6" },
+	{ "no candidate at all keeps", "Subject: hello\n\nnothing here\n",
+	  NULL, NULL, NULL, "keep", "no-ip", "" },
+	{ "two customers in the strongest class keep",
+	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 198.51.100.1\n",
+	  NULL, NULL, NULL, "keep", "multi-customer", "" },
+	{ "only the strongest class counts",
+	  "Subject: x\n\nOffending IP: 192.0.2.1\nalso 198.51.100.1\n",
+	  NULL, NULL, NULL, "route", "route", "C1" },
+	{ "weak evidence of one customer routes",
+	  "Subject: x\n\nhosts 192.0.2.1, 192.0.2.2 and 192.0.2.3\n",
+	  NULL, NULL, NULL, "route", "route", "C1" },
+	{ "weak evidence of several customers keeps",
+	  "Subject: x\n\nhosts 192.0.2.1 and 198.51.100.2\n",
+	  NULL, NULL, NULL, "keep", "multi-customer", "" },
+	{ "an unknown IP beside a found one does not stop the route",
+	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 100.64.0.9\n",
+	  NULL, NULL, NULL, "route", "route", "C1" },
+	{ "an ambiguous IP beside a found one keeps",
+	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 203.0.113.9\n",
+	  NULL, NULL, NULL, "keep", "ambiguous", "" },
+};
+
+int
+main(void)
+{
+	char		 err[4096], msg[4096];
+	const char	*tmp, *mapdir;
+	struct ipmap_build_result res;
+	rules_t		*rs;
+	ipmap_t		*map, *nomap;
+	buf_t		 errs, js;
+	struct decision	 d;
+	size_t		 i;
+
+	(void)tap_skip_all;
+	tap_plan(0);
+	tmp = getenv("TMPDIR");
+	(void)snprintf(dir, sizeof(dir), "%s/test_decide.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		tap_skip_all("cannot make a temporary directory");
+	rs = rules_load(put("t.rules", rules_txt), err, sizeof(err));
+	ok(rs != NULL, "the test rules load");
+	if (rs == NULL) {
+		diag("%s", err);
+		return tap_done();
+	}
+	buf_init(&errs, 65536);
+	(void)snprintf(msg, sizeof(msg), "%s/map", dir);
+	mapdir = msg;
+	ok(ipmap_build_file(mapdir, put("map.csv", map_csv), NULL, &errs,
+	    &res) == 0, "the test map builds");
+	if (errs.len > 0)
+		diag("%s", errs.data);
+	map = ipmap_open(mapdir, err, sizeof(err));
+	(void)snprintf(msg, sizeof(msg), "%s/empty", dir);
+	nomap = ipmap_open(msg, err, sizeof(err));
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].msg == NULL)
+			arf(msg, sizeof(msg), cases[i].ip, cases[i].port,
+			    cases[i].date);
+		decide(rs, map, cases[i].msg ? cases[i].msg : msg, NOW, &d);
+		ok(strcmp(d.action == ROUTE_ROUTE ? "route" : "keep",
+		    cases[i].action) == 0 &&
+		    strcmp(d.reason, cases[i].reason) == 0 &&
+		    strcmp(d.customer, cases[i].customer) == 0,
+		    "%s", cases[i].name);
+		if (strcmp(d.reason, cases[i].reason) != 0 ||
+		    strcmp(d.customer, cases[i].customer) != 0)
+			diag("got %s %s '%s'", d.action == ROUTE_ROUTE ?
+			    "route" : "keep", d.reason, d.customer);
+		decision_clear(&d);
+	}
+
+	/* the facts of a route */
+	arf(msg, sizeof(msg), "203.0.113.5", "25", NULL);
+	decide(rs, map, msg, NOW, &d);
+	is_str(d.to, "abuse@c3.example", "a route names the address");
+	is_int(d.port, 25, "the deciding port");
+	is_str(d.rule, "src", "the deciding rule");
+	ok(d.has_ip && d.ncand >= 1, "the deciding IP and the candidates");
+	ok(d.map_serial == res.serial, "the serial of the map");
+
+	/* the policy hook */
+	decision_keep(&d, "policy-test");
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "policy-test") == 0 &&
+	    d.to[0] == '\0' && d.has_ip, "decision_keep keeps the IP facts");
+
+	/* JSON */
+	buf_init(&js, 1 << 20);
+	ok(decision_json(&d, "a \"file\".eml", &js) == 0, "JSON is written");
+	{
+		static const char want[] = "{\"file\":\"a \\\"file\\\".eml\","
+		    "\"action\":\"keep\",\"reason\":\"policy-test\","
+		    "\"customer\":\"C3\",\"to\":null,\"ip\":\"203.0.113.5\","
+		    "\"port\":25,";
+
+		ok(strncmp(js.data, want, sizeof(want) - 1) == 0,
+		    "JSON fields in order");
+	}
+	ok(strstr(js.data, "\"candidates\":[{\"ip\":\"203.0.113.5\",\"port\":25,"
+	    ) != NULL && strstr(js.data, "\"strength\":\"authoritative\"") !=
+	    NULL && strstr(js.data, "\"customer\":\"C3\"}") != NULL,
+	    "JSON candidates");
+	decision_clear(&d);
+	buf_reset(&js);
+	decide(rs, map, "Subject: x\n\nnothing\n", NOW, &d);
+	(void)decision_json(&d, "n.eml", &js);
+	ok(strstr(js.data, "\"customer\":null,\"to\":null,\"ip\":null,"
+	    "\"port\":null,\"time\":\"2023-11-14T22:13:20Z\",\"rule\":null") !=
+	    NULL && strstr(js.data, "\"candidates\":[]") != NULL,
+	    "unknown values are null");
+	decision_clear(&d);
+	buf_free(&js);
+
+	/* map errors */
+	arf(msg, sizeof(msg), "192.0.2.10", NULL, NULL);
+	decide(rs, nomap, msg, NOW, &d);
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "map-error") == 0,
+	    "a map that cannot answer keeps (map-error)");
+	decision_clear(&d);
+	decide(rs, NULL, msg, NOW, &d);
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "map-error") == 0,
+	    "no map at all keeps (map-error)");
+	decision_clear(&d);
+	decide(NULL, map, msg, NOW, &d);
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "internal-error") == 0,
+	    "no rules keeps (internal-error)");
+	decision_clear(&d);
+
+	/* the decision is a pure function of its inputs */
+	{
+		struct decision	 d2;
+
+		arf(msg, sizeof(msg), "192.0.2.10", NULL, NULL);
+		decide(rs, map, msg, NOW, &d);
+		decide(rs, map, msg, NOW, &d2);
+		ok(d.action == d2.action && strcmp(d.reason, d2.reason) == 0 &&
+		    strcmp(d.customer, d2.customer) == 0 &&
+		    d.ncand == d2.ncand, "the same input gives the same decision");
+		decision_clear(&d);
+		decision_clear(&d2);
+	}
+
+	ipmap_close(map);
+	ipmap_close(nomap);
+	rules_free(rs);
+	buf_free(&errs);
+	(void)snprintf(msg, sizeof(msg), "rm -rf '%s'", dir);
+	if (system(msg) != 0)
+		diag("could not remove %s", dir);
+	return tap_done();
+}

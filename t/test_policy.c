@@ -1,0 +1,244 @@
+/*
+ * test_policy.c - the policies applied to a routing decision: address
+ * comparison, Auto-Submitted, customer-sender, SPF (over a zone, no
+ * network) and the rate limit, in their order.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "conf.h"
+#include "policy.h"
+#include "ratelimit.h"
+#include "spf.h"
+#include "tap.h"
+
+/* A complaint made of the given headers (name, value, ..., NULL). */
+static complaint_t *
+complaint_of(const char *const *h)
+{
+	complaint_t *c = complaint_new(65536);
+
+	for (; h != NULL && h[0] != NULL; h += 2)
+		complaint_header(c, h[0], h[1]);
+	complaint_body(c, "report\r\n", 8);
+	return c;
+}
+
+/* A route to customer C1 at noc@c1.example. */
+static void
+route_to_c1(struct decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->action = ROUTE_ROUTE;
+	d->reason = "route";
+	snprintf(d->customer, sizeof(d->customer), "C1");
+	snprintf(d->to, sizeof(d->to), "noc@c1.example");
+	snprintf(d->rule, sizeof(d->rule), "test-rule");
+	d->port = -1;
+}
+
+/* Apply the policies to a route for a complaint with headers h. */
+static const char *
+outcome(const struct policy *p, const char *const *h, const char *from,
+    const char *client, int *spf)
+{
+	static char	 out[64];
+	struct decision	 d;
+	struct policy_msg m;
+	complaint_t	*c = complaint_of(h);
+
+	memset(&m, 0, sizeof(m));
+	m.mail_from = from;
+	m.helo = "mx.reporter.example";
+	m.client_addr = client;
+	m.now = 1000;
+	route_to_c1(&d);
+	policy_apply(p, c, &m, &d, spf);
+	snprintf(out, sizeof(out), "%s %s",
+	    d.action == ROUTE_ROUTE ? "route" : "keep", d.reason);
+	decision_clear(&d);
+	complaint_free(c);
+	return out;
+}
+
+static void
+test_addresses(struct conf *cf)
+{
+	char	 out[64];
+	char	 why[128];
+
+	ok(policy_addr_bare("<abuse@provider.test>", out, sizeof(out)) == 0 &&
+	    strcmp(out, "abuse@provider.test") == 0, "bare: angle brackets");
+	ok(policy_addr_bare("  <A@B.test>  ", out, sizeof(out)) == 0 &&
+	    strcmp(out, "A@B.test") == 0, "bare: white space");
+	ok(policy_addr_bare("a@b.test SIZE=100", out, sizeof(out)) == 0 &&
+	    strcmp(out, "a@b.test") == 0, "bare: ESMTP parameters dropped");
+	ok(policy_addr_bare("<>", out, sizeof(out)) == -1, "bare: <> is empty");
+	ok(policy_addr_bare("<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@b>",
+	    out, 16) == -1, "bare: too long");
+	ok(policy_addr_equal("abuse@Provider.Test", "<ABUSE@provider.test>"),
+	    "equal: case-insensitive, brackets ignored");
+	ok(!policy_addr_equal("abuse@provider.test.evil",
+	    "abuse@provider.test"), "equal: a longer domain differs");
+	ok(!policy_addr_equal("abuse", "abuse"), "equal: needs an @");
+	conf_set(cf, "AbuseRecipients", "abuse@provider.test, "
+	    "security@provider.test", why, sizeof(why));
+	ok(policy_is_abuse_rcpt(cf, "<Abuse@PROVIDER.test>"),
+	    "abuse recipient matched whatever the case");
+	ok(policy_is_abuse_rcpt(cf, "<security@provider.test>"),
+	    "second abuse recipient");
+	ok(!policy_is_abuse_rcpt(cf, "<sales@provider.test>"),
+	    "other recipients are not abuse recipients");
+	ok(!policy_is_abuse_rcpt(cf, "<abuse@provider.test.example>"),
+	    "no suffix match");
+	ok(policy_header_has_addr("\"C1 NOC\" <NOC@c1.example>",
+	    "noc@c1.example"), "From: display name and brackets");
+	ok(policy_header_has_addr("reports@x.example, noc@c1.example (NOC)",
+	    "<noc@c1.example>"), "From: second address, comment");
+	ok(!policy_header_has_addr("xnoc@c1.example", "noc@c1.example"),
+	    "From: no substring match");
+	ok(!policy_header_has_addr("noc@c1.example.evil", "noc@c1.example"),
+	    "From: no prefix match");
+	ok(!policy_header_has_addr(NULL, "noc@c1.example"), "From: absent");
+}
+
+static void
+test_auto_submitted(const struct conf *cf)
+{
+	static const struct {
+		const char	*value;
+		int		 ok;
+	} t[] = {
+		{ NULL, 1 }, { "no", 1 }, { "No", 1 },
+		{ "auto-generated", 1 }, { " Auto-Generated (X-ARF)", 1 },
+		{ "auto-generated; owner-email=x@y", 1 },
+		{ "auto-replied", 0 }, { "auto-notified", 0 },
+		{ "", 0 }, { "auto-generatedx", 0 }, { "frobnicate", 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_int(policy_auto_submitted_ok(cf, t[i].value), t[i].ok,
+		    "Auto-Submitted: %s%s%s %s", t[i].value ? "\"" : "",
+		    t[i].value ? t[i].value : "(absent)",
+		    t[i].value ? "\"" : "", t[i].ok ? "routes" : "stays");
+}
+
+static void
+test_apply(struct conf *cf)
+{
+	static const char *plain[] = {
+		"From", "reports@reporter.example",
+		"Subject", "abuse report", NULL
+	};
+	static const char *replied[] = {
+		"From", "reports@reporter.example",
+		"Auto-Submitted", "auto-replied", NULL
+	};
+	static const char *generated[] = {
+		"From", "reports@reporter.example",
+		"Auto-Submitted", "auto-generated", NULL
+	};
+	static const char *from_customer[] = {
+		"From", "C1 <NOC@C1.example>", NULL
+	};
+	struct policy	 p;
+	struct decision	 d;
+	complaint_t	*c;
+	char		 why[128];
+	int		 spf, i, n;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = cf;
+	is_str(outcome(&p, plain, "<reports@reporter.example>", NULL, &spf),
+	    "route route", "a plain complaint routes");
+	is_int(spf, POLICY_SPF_UNCHECKED, "no checker: SPF unchecked");
+	is_str(outcome(&p, replied, NULL, NULL, NULL),
+	    "keep auto-submitted", "Auto-Submitted: auto-replied stays");
+	is_str(outcome(&p, generated, NULL, NULL, NULL),
+	    "route route", "Auto-Submitted: auto-generated routes");
+	is_str(outcome(&p, from_customer, NULL, NULL, NULL),
+	    "keep customer-sender", "From: the customer's address stays");
+	is_str(outcome(&p, plain, "<noc@c1.example>", NULL, NULL),
+	    "keep customer-sender", "envelope sender the customer stays");
+
+	/* A keep is never turned into a route, nor its reason changed. */
+	c = complaint_of(replied);
+	route_to_c1(&d);
+	decision_keep(&d, "multi-customer");
+	policy_apply(&p, c, NULL, &d, NULL);
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "multi-customer") == 0,
+	    "a keep stays as it was");
+	decision_clear(&d);
+	complaint_free(c);
+
+	/* SPF over a zone. */
+	p.spf = spf_new_zone();
+	spf_zone_add(p.spf, "reporter.example", "TXT",
+	    "v=spf1 ip4:192.0.2.0/24 -all");
+	spf_zone_add(p.spf, "mx.reporter.example", "TXT",
+	    "v=spf1 ip4:192.0.2.0/24 -all");
+	spf_zone_add(p.spf, "slow.example", "TXT", NULL);
+	spf_zone_add(p.spf, "neutral.example", "TXT", "v=spf1 ?all");
+	is_str(outcome(&p, plain, "<reports@reporter.example>", "192.0.2.5",
+	    &spf), "route route", "SPF pass routes");
+	is_int(spf, SPF_RES_PASS, "SPF result reported");
+	is_str(outcome(&p, plain, "<reports@reporter.example>",
+	    "203.0.113.9", &spf), "keep spf-fail",
+	    "route-unless-fail: a forged sender stays (spf-fail)");
+	is_str(outcome(&p, plain, "<x@slow.example>", "192.0.2.5", &spf),
+	    "route route", "route-unless-fail: temperror routes");
+	is_int(spf, SPF_RES_TEMPERROR, "DNS timeout reported as temperror");
+	is_str(outcome(&p, replied, "<reports@reporter.example>",
+	    "203.0.113.9", &spf), "keep auto-submitted",
+	    "Auto-Submitted is decided before SPF");
+	is_int(spf, POLICY_SPF_UNCHECKED, "no SPF query for a keep");
+	conf_set(cf, "SPFPolicy", "require-pass", why, sizeof(why));
+	is_str(outcome(&p, plain, "<x@neutral.example>", "192.0.2.5", &spf),
+	    "keep spf-not-pass", "require-pass: neutral stays");
+	is_str(outcome(&p, plain, "<x@slow.example>", "192.0.2.5", &spf),
+	    "keep spf-not-pass", "require-pass: temperror stays");
+	is_str(outcome(&p, plain, "<reports@reporter.example>", NULL, &spf),
+	    "keep spf-not-pass", "require-pass: unknown client stays");
+	is_str(outcome(&p, plain, "<reports@reporter.example>", "192.0.2.5",
+	    &spf), "route route", "require-pass: pass routes");
+	conf_set(cf, "SPFPolicy", "off", why, sizeof(why));
+	is_str(outcome(&p, plain, "<reports@reporter.example>",
+	    "203.0.113.9", &spf), "route route", "SPFPolicy off: no check");
+	is_int(spf, POLICY_SPF_UNCHECKED, "SPFPolicy off: unchecked");
+	conf_set(cf, "SPFPolicy", "route-unless-fail", why, sizeof(why));
+
+	/* Rate limit: 2 per period, counted only for routes. */
+	p.ratelimit = ratelimit_new(2, 3600, 64);
+	is_str(outcome(&p, replied, NULL, NULL, NULL), "keep auto-submitted",
+	    "a kept complaint is not counted");
+	n = 0;
+	for (i = 0; i < 4; i++)
+		n += strcmp(outcome(&p, plain, "<reports@reporter.example>",
+		    "192.0.2.5", NULL), "route route") == 0;
+	is_int(n, 2, "RateLimit 2: two of four route");
+	is_str(outcome(&p, plain, "<reports@reporter.example>", "192.0.2.5",
+	    NULL), "keep rate-limit", "beyond the limit: rate-limit");
+	is_str(outcome(&p, plain, "<reports@reporter.example>",
+	    "203.0.113.9", NULL), "keep spf-fail",
+	    "SPF is decided before the rate limit");
+	ratelimit_free(p.ratelimit);
+	spf_free(p.spf);
+}
+
+int
+main(void)
+{
+	struct conf *cf = conf_defaults();
+
+	tap_plan(0);
+	(void)tap_skip_all;
+	test_addresses(cf);
+	test_auto_submitted(cf);
+	test_apply(cf);
+	conf_free(cf);
+	return tap_done();
+}
