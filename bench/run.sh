@@ -25,10 +25,10 @@ start=$(date +%s)
 status=0
 
 echo "== bench/postfix.sh"
-if ! sh "$top_srcdir/bench/postfix.sh" "$tmp/postfix.res" >"$tmp/postfix.out" \
-    2>"$tmp/postfix.err"; then
+# progress lines (stderr) go to the terminal as they come
+if ! sh "$top_srcdir/bench/postfix.sh" "$tmp/postfix.res" >"$tmp/postfix.out"
+then
 	status=1
-	cat "$tmp/postfix.err" >&2
 fi
 cat "$tmp/postfix.out"
 : >>"$tmp/postfix.res"

@@ -439,7 +439,7 @@ cb_eom(SMFICTX *ctx)
 		m->failed = 1;
 	if (m->failed) {
 		log_warnx("%s: internal error: message passes unchanged", qid);
-		stats_error(milter_state.stats, "memory");
+		stats_error(milter_state.stats, "internal");
 		goto done;
 	}
 	memset(&d, 0, sizeof(d));

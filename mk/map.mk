@@ -1,4 +1,5 @@
-## mk/map.mk - addresses, timestamps, the LMDB IP map and abuse-map(8).
+## mk/map.mk - addresses, timestamps, the LMDB IP map, abuse-map(8) and
+## their tests and benchmark.
 
 lib_libabuse_la_SOURCES += lib/ipaddr.c lib/ipaddr.h \
 	lib/timeparse.c lib/timeparse.h \
@@ -11,33 +12,25 @@ tools_abuse_map_SOURCES = tools/abuse-map.c
 tools_abuse_map_LDADD = $(LIBABUSE)
 dist_man_MANS += docs/abuse-map.8
 
-check_PROGRAMS += t/test_ipaddr t/test_timeparse
+## Unit, oracle and concurrency tests (C, TAP).
+check_PROGRAMS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv \
+	t/test_ipmap t/test_ipmap_oracle t/test_ipmap_concurrent
 t_test_ipaddr_SOURCES = t/test_ipaddr.c t/tap.h
 t_test_ipaddr_LDADD = $(LIBABUSE)
 t_test_timeparse_SOURCES = t/test_timeparse.c t/tap.h
 t_test_timeparse_LDADD = $(LIBABUSE)
-TESTS += t/test_ipaddr t/test_timeparse
-
-noinst_PROGRAMS += bench/bench_map
-bench_bench_map_SOURCES = bench/bench_map.c
-bench_bench_map_LDADD = $(LIBABUSE)
-EXTRA_DIST += bench/map.sh
-
-check_PROGRAMS += t/test_ipmap
+t_test_ipmap_csv_SOURCES = t/test_ipmap_csv.c t/tap.h
+t_test_ipmap_csv_LDADD = $(LIBABUSE)
 t_test_ipmap_SOURCES = t/test_ipmap.c t/tap.h
 t_test_ipmap_LDADD = $(LIBABUSE)
-TESTS += t/test_ipmap
-
-check_PROGRAMS += t/test_ipmap_oracle
 t_test_ipmap_oracle_SOURCES = t/test_ipmap_oracle.c t/tap.h
 t_test_ipmap_oracle_LDADD = $(LIBABUSE)
-TESTS += t/test_ipmap_oracle
-
-check_PROGRAMS += t/test_ipmap_concurrent
 t_test_ipmap_concurrent_SOURCES = t/test_ipmap_concurrent.c t/tap.h
 t_test_ipmap_concurrent_LDADD = $(LIBABUSE)
-TESTS += t/test_ipmap_concurrent
+TESTS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv t/test_ipmap \
+	t/test_ipmap_oracle t/test_ipmap_concurrent
 
+## Golden-file tests of abuse-map load/dump/lookup/stat and bad input.
 TESTS += t/test_map_golden.sh
 dist_noinst_SCRIPTS += t/test_map_golden.sh
 EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
@@ -54,3 +47,9 @@ EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 	t/map/bad-ports.csv t/map/bad-ports.ref \
 	t/map/bad-prefix.csv t/map/bad-prefix.ref \
 	t/map/bad-time.csv t/map/bad-time.ref
+
+## Benchmark (never a test): sh bench/map.sh BUILDDIR, see its header.
+noinst_PROGRAMS += bench/bench_map
+bench_bench_map_SOURCES = bench/bench_map.c
+bench_bench_map_LDADD = $(LIBABUSE)
+dist_noinst_SCRIPTS += bench/map.sh

@@ -16,8 +16,9 @@
 # passes with no misroute and no false route.
 #
 # The programs are found under $top_builddir (or the current directory):
-# t/dryrun_driver, else `milter/abuse-milter -t` with a generated
-# configuration.  Set CORPUS_DRYRUN=milter to score abuse-milter -t.
+# `milter/abuse-milter -t` with a generated configuration (the postmaster's
+# dry run, the same code as the milter), else t/dryrun_driver.  Set
+# CORPUS_DRYRUN=driver to score the library alone, without the policies.
 
 corpus=$1
 if [ -z "$corpus" ] || [ ! -f "$corpus/truth.tsv" ] || [ ! -f "$corpus/map.csv" ]; then
@@ -35,7 +36,7 @@ if [ ! -x "$map_tool" ]; then
 	echo "corpus.sh: $map_tool is not built" >&2
 	exit 2
 fi
-if [ ! -x "$driver" ] && [ -z "$CORPUS_DRYRUN" ] && [ -f "$bd/Makefile" ]; then
+if [ ! -x "$driver" ] && [ "$CORPUS_DRYRUN" = driver ] && [ -f "$bd/Makefile" ]; then
 	(cd "$bd" && ${MAKE:-make} t/dryrun_driver >/dev/null 2>&1)
 fi
 
@@ -53,7 +54,7 @@ awk -F '\t' 'NR > 1 && $1 != "" { print $1 }' "$corpus/truth.tsv" >"$tmp/files"
 
 abs_rules=$(cd "$(dirname "$rules")" && pwd)/$(basename "$rules")
 abs_map=$(cd "$tmp/map" && pwd)
-if [ "$CORPUS_DRYRUN" != milter ] && [ -x "$driver" ]; then
+if { [ "$CORPUS_DRYRUN" = driver ] || [ ! -x "$milter" ]; } && [ -x "$driver" ]; then
 	abs_driver=$(cd "$(dirname "$driver")" && pwd)/$(basename "$driver")
 	how="t/dryrun_driver"
 	(cd "$corpus" && tr '\n' '\0' <"$tmp/files" |

@@ -169,12 +169,16 @@ done
 # Eight sessions at once (threads share the snapshot, the counters and
 # the map).
 i=0
+pids=""
 while [ $i -lt 8 ]; do
 	"$MILTERTEST" -D "SOCKET=local:$SOCK" -D "HELPER=$MT_DIR/common.lua" \
 	    -D "FIXTURES=$MT_DIR" -s "$MT_DIR/keep.lua" >"$T/par.$i" 2>&1 &
+	pids="$pids $!"
 	i=$((i + 1))
 done
-wait
+for p in $pids; do
+	wait "$p"
+done
 cat "$T"/par.* >"$T/par.all"
 [ "$(grep -c '^ok - ' "$T/par.all")" -eq 64 ] &&
     ! grep -q '^not ok' "$T/par.all"

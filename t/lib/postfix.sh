@@ -3,26 +3,34 @@
 #
 #	. "$top_srcdir/t/lib/postfix.sh"
 #	pf_require || { echo "1..0 # SKIP $PF_WHY"; exit 77; }
-#	pf_setup			# temp dir, ports; sets trap on EXIT
+#	pf_programs			# PF_MILTER, PF_MAPTOOL, PF_RULES
+#	pf_setup			# temp dir, ports; trap on EXIT
+#	pf_map_load map.csv		# abuse-map load into $PF_DIR/map
+#	pf_milter_config [KEY VALUE]...	# abuse-milter.conf for this instance
+#	pf_milter_start			# abuse-milter -f, waits for its socket
 #	pf_sink_start			# smtp-sink on 127.0.0.1:$PF_SINK_PORT
-#	pf_init "inet:$port@127.0.0.1"	# main.cf/master.cf (milter optional)
-#	pf_start
-#	pf_send abuse@provider.test file.eml
+#	pf_init "$(pf_milter_socket)"	# main.cf/master.cf (milter optional)
+#	pf_start			# postfix -c $PF_CONF start
+#	pf_send abuse@provider.test file.eml [MSGID]
 #	pf_wait 1 60			# queue empty and 1 message at the sink
 #	pf_envelopes			# message-id -> final recipients
-#	(cleanup runs on exit: Postfix, sink and milter stopped)
+#	(pf_cleanup runs on exit: Postfix, sink and milter stopped)
 #
 # Everything lives under one mktemp directory ($PF_DIR): the instance's
 # config_directory ($PF_CONF), queue_directory ($PF_QUEUE),
-# data_directory, the mail log ($PF_LOG, written by postlogd) and the
-# sink's dumps ($PF_SINK_DIR).  Every recipient domain is relayed to the
-# sink; nothing is delivered locally and nothing leaves loopback.  The
+# data_directory, the mail log ($PF_LOG, written by postlogd), the sink's
+# dumps ($PF_SINK_DIR) and the milter's files ($PF_RUN, owned by the
+# postfix user the milter runs as).  Every recipient domain is relayed to
+# the sink; nothing is delivered locally and nothing leaves loopback.  The
 # system Postfix and /etc/postfix are never touched (only read: the
 # instance uses the installed daemons and /etc/postfix/postfix-files).
+# smtpd runs without chroot, so it reaches a milter socket anywhere.
 #
 # Processes are stopped by the pids this file recorded: the Postfix master
-# (its pid file), the daemons of this instance (MAIL_CONFIG points to
-# $PF_CONF) and the sink and milter pids.
+# (its pid file), the daemons of this instance (those whose environment
+# has MAIL_CONFIG=$PF_CONF), and the sink, milter and pf_bg_add pids.
+# Internal variables start with _pf_; the functions change no others
+# than the PF_* ones they document.
 
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
