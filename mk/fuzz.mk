@@ -30,7 +30,8 @@ dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile.sh \
 	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh
 EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict t/hostile/map.csv \
-	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp
+	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp \
+	t/tsan.supp
 
 FUZZ_SECONDS = 300
 FUZZ_JOBS = 2

@@ -22,7 +22,7 @@
 static int tap_planned, tap_run, tap_failed;
 
 /* Announce n tests (0: a late plan written by tap_done). */
-static void
+static void __attribute__((unused))
 tap_plan(int n)
 {
 	tap_planned = n;
@@ -32,7 +32,7 @@ tap_plan(int n)
 }
 
 /* Skip the whole program: prints the SKIP plan and exits 77. */
-static void __attribute__((noreturn))
+static void __attribute__((noreturn, unused))
 tap_skip_all(const char *why)
 {
 	printf("1..0 # SKIP %s\n", why);
@@ -41,7 +41,7 @@ tap_skip_all(const char *why)
 }
 
 /* Report one test; returns cond. */
-static int __attribute__((format(printf, 2, 3)))
+static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -88,7 +88,7 @@ diag(const char *fmt, ...)
 } while (0)
 
 /* Finish: write a late plan if none was given; exit status for main. */
-static int
+static int __attribute__((unused))
 tap_done(void)
 {
 	if (tap_planned == 0)

@@ -44,7 +44,7 @@ if [ -z "$tests" ]; then
 fi
 
 echo "check-tsan: building and running:$tests"
-TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4"
+TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4 suppressions=$top_srcdir/t/tsan.supp"
 export TSAN_OPTIONS
 make -s -C "$TSAN_DIR" -j2 all >"$TSAN_DIR/tsan-build.log" 2>&1 ||
     { tail -30 "$TSAN_DIR/tsan-build.log"; echo "check-tsan: FAIL: build"; exit 1; }
