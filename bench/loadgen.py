@@ -12,11 +12,12 @@
 #		sample complaints with their offending IP moved into
 #		10.0.0.0/16, which the first 4096 prefixes of the map above
 #		cover; prints the file names
-#	loadgen.py latency HOST PORT RATE COUNT THREADS FROM RCPT FILE...
+#	loadgen.py latency [--raw OUT] HOST PORT RATE COUNT THREADS FROM RCPT FILE...
 #		send COUNT messages (FILEs in turn) at RATE per second, open
 #		loop, one SMTP session per message, and print
 #		"sent=N failed=N rate=R p50_ms=X p90_ms=X p99_ms=X max_ms=X"
-#		where a latency is connect to the reply to the final "."
+#		where a latency is connect to the reply to the final "."; with
+#		--raw every latency (ms) is appended to OUT, one a line
 #
 import os
 import re
@@ -75,6 +76,10 @@ def fixtures(samples, outdir, size):
 
 
 def latency(argv):
+	raw = None
+	if len(argv) >= 2 and argv[0] == "--raw":
+		raw = argv[1]
+		argv = argv[2:]
 	host, port, rate, count, nthreads = argv[0], int(argv[1]), \
 	    float(argv[2]), int(argv[3]), int(argv[4])
 	sender, rcpt, files = argv[5], argv[6], argv[7:]
@@ -117,6 +122,10 @@ def latency(argv):
 		t.join()
 	elapsed = time.monotonic() - t0
 	lat.sort()
+	if raw is not None:
+		with open(raw, "a") as f:
+			for x in lat:
+				f.write("%.3f\n" % (1000 * x))
 
 	def pct(p):
 		if not lat:

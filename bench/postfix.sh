@@ -18,12 +18,16 @@
 # $BENCH_SESSIONS (20) sessions in all.
 #
 # Throughput: the three configurations are measured alternately, a b c,
-# a b c, ..., $BENCH_REPEATS times, $BENCH_N messages a run; a run lasts
-# from the first connection until the queue is empty (every message
-# delivered to the sink).  The medians are reported, with c/a and c/b.
+# a b c, ..., $BENCH_REPEATS (5) times, $BENCH_N (2000) messages a run; a
+# run lasts from the first connection until the queue is empty (every
+# message delivered to the sink).  The medians are reported, with c/a and
+# c/b.
 # Latency: at half of (c)'s saturation rate, a paced client measures each
-# message from connect to the reply to "."; p50 and p99 of (c) minus
-# those of (a) are the latency the milter adds.
+# message from connect to the reply to "."; it runs in slices of
+# $BENCH_LATENCY_SLICE (2) seconds, (a), (b), (c) in turn,
+# $BENCH_LATENCY_SLICES (15) times, and the latencies of each
+# configuration are pooled: p50 and p99 of (c) minus those of (a) are the
+# latency the milter adds.
 # Memory: the milter's RSS idle, at its peak under 200 concurrent SMTP
 # sessions, and after $BENCH_SOAK (100,000) messages; "anon" is the RSS
 # without file-backed pages, that is without the memory-mapped map.
@@ -38,13 +42,14 @@ top_builddir=${top_builddir:-$(pwd)}
 export top_srcdir top_builddir
 . "$top_srcdir/t/lib/postfix.sh"
 
-: "${BENCH_N:=3000}"
-: "${BENCH_REPEATS:=3}"
+: "${BENCH_N:=2000}"
+: "${BENCH_REPEATS:=5}"
 : "${BENCH_SESSIONS:=20}"
 : "${BENCH_PREFIXES:=1000000}"
 : "${BENCH_SOAK:=100000}"
 : "${BENCH_CONCURRENT:=200}"
-: "${BENCH_LATENCY_SECONDS:=10}"
+: "${BENCH_LATENCY_SLICE:=2}"
+: "${BENCH_LATENCY_SLICES:=15}"
 results=${1:-}
 loadgen=$top_srcdir/bench/loadgen.py
 from=complainant@reporter.test
@@ -138,6 +143,8 @@ esac
 
 pf_sink_start -n || die "smtp-sink does not start"
 pf_init
+# fewer smtpd restarts (default 100 sessions each): less noise in the tails
+pf_set max_use=1000
 if [ -n "$milter_b" ]; then
 	echo "127.0.0.1:$port_b inet n - n - $PF_SMTPD_MAXPROC smtpd -o smtpd_milters=$milter_b" \
 	    >>"$PF_CONF/master.cf"
@@ -258,36 +265,51 @@ fi
 if [ -n "$lat_cfg" ]; then
 	sat=$(median "$lat_cfg")
 	half=$(echo "$sat" | awk '{ printf "%.0f", $1 / 2 }')
-	count=$((half * BENCH_LATENCY_SECONDS))
+	count=$((half * BENCH_LATENCY_SLICE))
 	result latency_rate "$half"
 	result latency_config "$lat_cfg"
+	# with (c), (b) is measured too, for comparison
+	lat_more=""
+	[ "$lat_cfg" = c ] && [ -n "$milter_b" ] && lat_more=b
+	# Short slices, the configurations in turn, so that whatever else
+	# the machine does falls on all of them alike; the latencies of all
+	# slices of a configuration are pooled.
 	r=1
-	while [ $r -le "$BENCH_REPEATS" ]; do
-		for c in a "$lat_cfg"; do
-			"$PYTHON3" "$loadgen" latency 127.0.0.1 "$(port "$c")" \
-			    "$half" "$count" 32 "$from" "$desk" \
-			    $(cat "$PF_DIR/fixtures.list") >"$PF_DIR/lat.$c.$r"
-			sent_add "$c" "$(tr ' ' '\n' <"$PF_DIR/lat.$c.$r" |
+	while [ $r -le "$BENCH_LATENCY_SLICES" ]; do
+		for c in a $lat_more "$lat_cfg"; do
+			"$PYTHON3" "$loadgen" latency --raw "$PF_DIR/lat.$c" \
+			    127.0.0.1 "$(port "$c")" "$half" "$count" 32 \
+			    "$from" "$desk" $(cat "$PF_DIR/fixtures.list") \
+			    >"$PF_DIR/lat.out"
+			sent_add "$c" "$(tr ' ' '\n' <"$PF_DIR/lat.out" |
 			    awk -F= '$1 == "sent" { print $2 }')"
 			pf_wait 0 120 >/dev/null
-			say "latency ($c) at $half msg/s: $(cat "$PF_DIR/lat.$c.$r")"
 		done
 		r=$((r + 1))
 	done
-	# lat CONFIG KEY: the median over the runs of one figure
-	lat() {
-		cat "$PF_DIR"/lat."$1".* | tr ' ' '\n' |
-		    awk -F= -v k="$2" '$1 == k { print $2 }' | sort -n |
-		    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-			else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	# pct CONFIG P: percentile P of the pooled latencies (ms)
+	pct() {
+		sort -n "$PF_DIR/lat.$1" | awk -v p="$2" '{ v[NR] = $1 }
+		    END { i = int(p * NR); if (i < 1) i = 1; if (i > NR) i = NR;
+			printf "%.2f", v[i] }'
 	}
-	for k in p50_ms p99_ms; do
-		a=$(lat a $k)
-		x=$(lat "$lat_cfg" $k)
-		result "latency_a_$k" "$a"
-		result "latency_${lat_cfg}_$k" "$x"
-		result "latency_added_$k" "$(echo "$a $x" |
+	for c in a $lat_more "$lat_cfg"; do
+		result "latency_${c}_n" "$(wc -l <"$PF_DIR/lat.$c" | tr -d ' ')"
+		say "latency ($c) at $half msg/s: p50 $(pct "$c" 0.5) p90 $(pct "$c" 0.9) p99 $(pct "$c" 0.99) ms"
+	done
+	for k in 50 99; do
+		a=$(pct a 0.$k)
+		x=$(pct "$lat_cfg" 0.$k)
+		result "latency_a_p${k}_ms" "$a"
+		result "latency_${lat_cfg}_p${k}_ms" "$x"
+		result "latency_added_p${k}_ms" "$(echo "$a $x" |
 		    awk '{ printf "%.2f", $2 - $1 }')"
+		if [ -n "$lat_more" ]; then
+			b=$(pct b 0.$k)
+			result "latency_b_p${k}_ms" "$b"
+			result "latency_added_b_p${k}_ms" "$(echo "$a $b" |
+			    awk '{ printf "%.2f", $2 - $1 }')"
+		fi
 	done
 fi
 
@@ -365,11 +387,13 @@ kb2mb() {
 	echo "  (b) empty milter         $(get rate_b)"
 	echo "  (c) abuse-milter         $(get rate_c)   ($(get map_prefixes) prefixes, every message routed)"
 	echo "  c/a $(get ratio_c_a)   c/b $(get ratio_c_b)   b/a $(get ratio_b_a)"
-	echo "Latency at half saturation ($(get latency_rate) msg/s), connect to 250 after DATA, median of $BENCH_REPEATS runs"
+	echo "Latency at half saturation ($(get latency_rate) msg/s), connect to 250 after DATA, $(get latency_a_n) messages each"
 	echo "  (a) p50 $(get latency_a_p50_ms) ms  p99 $(get latency_a_p99_ms) ms"
 	lc=$(get latency_config)
+	[ "$lc" = c ] && [ "$(get latency_b_p50_ms)" != - ] &&
+		echo "  (b) p50 $(get latency_b_p50_ms) ms  p99 $(get latency_b_p99_ms) ms   (added over (a): p50 $(get latency_added_b_p50_ms) ms  p99 $(get latency_added_b_p99_ms) ms)"
 	echo "  ($lc) p50 $(get "latency_${lc}_p50_ms") ms  p99 $(get "latency_${lc}_p99_ms") ms"
-	echo "  added: p50 $(get latency_added_p50_ms) ms  p99 $(get latency_added_p99_ms) ms"
+	echo "  added by ($lc) over (a): p50 $(get latency_added_p50_ms) ms  p99 $(get latency_added_p99_ms) ms"
 	echo "abuse-milter memory (MiB; anon = without the mapped map)"
 	echo "  idle                     RSS $(kb2mb "$(get rss_idle_kb)")  anon $(kb2mb "$(get rss_idle_anon_kb)")"
 	echo "  $(get concurrent_sessions) concurrent sessions  RSS $(kb2mb "$(get rss_concurrent_kb)")  anon $(kb2mb "$(get rss_concurrent_anon_kb)")  (peak: $(get concurrent_milter_connections_max) milter connections, $(get concurrent_threads_max) threads)"

@@ -22,6 +22,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start=$(date +%s)
+load_start=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)
 status=0
 
 echo "== bench/postfix.sh"
@@ -47,6 +48,7 @@ for b in map dryrun; do
 	fi
 done
 elapsed=$(($(date +%s) - start))
+load_end=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)
 
 # get KEY: a figure from bench/postfix.sh, "-" if not measured
 get() {
@@ -75,6 +77,8 @@ mb() {
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC');"
 	echo "$(nproc 2>/dev/null || echo '?') CPUs ($(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')),"
 	echo "$(postconf -h mail_version 2>/dev/null | sed 's/^/Postfix /'), the whole run took $elapsed s."
+	echo "Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end"
+	echo "(anything else running on the machine shows in the figures, in the tails most)."
 	echo
 	echo "## Targets"
 	echo

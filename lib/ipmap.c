@@ -8,7 +8,9 @@
  * generation file is never written once it is in service, it is opened
  * MDB_RDONLY|MDB_NOLOCK and a read transaction may stay open for as long
  * as the thread uses that generation: a lookup is one cursor MDB_SET_RANGE
- * and, on a hit, one mdb_get, with no allocation and no lock.
+ * to the chunk of ranges that may hold the address, a binary search in
+ * the chunk, and on a hit an index into the customer table found once per
+ * transaction; no allocation and no lock.
  *
  * New generations are noticed through the `generation` hint file, mapped
  * read-only and compared at each lookup (a memory load), and in any case
@@ -486,6 +488,58 @@ mask_prefix(const uint8_t *addr, size_t alen, int plen, uint8_t *out)
 	}
 }
 
+/* Number of ranges in chunk v, with its header checked; -1 if bad. */
+static int
+chunk_count(const MDB_val *v, size_t alen)
+{
+	uint16_t n;
+
+	if (v->mv_size < IPMAP_CHUNK_HDR)
+		return -1;
+	memcpy(&n, v->mv_data, 2);
+	if (n == 0 || (v->mv_size - IPMAP_CHUNK_HDR) / (alen + 4) < n)
+		return -1;
+	return n;
+}
+
+/* Record i of chunk v (n ranges); NULL if it is out of bounds. */
+static const unsigned char *
+chunk_record(const MDB_val *v, size_t alen, int n, int i)
+{
+	uint32_t off;
+
+	memcpy(&off, (const unsigned char *)v->mv_data + IPMAP_CHUNK_HDR +
+	    (size_t)n * alen + 4 * (size_t)i, 4);
+	if (off > v->mv_size || v->mv_size - off < alen + 1)
+		return NULL;
+	return (const unsigned char *)v->mv_data + off;
+}
+
+/*
+ * The record of the first range in chunk v that ends at or after addr
+ * (alen bytes); NULL if the chunk is malformed.
+ */
+static const unsigned char *
+chunk_find(const MDB_val *v, size_t alen, const uint8_t *addr)
+{
+	const unsigned char *ends = (const unsigned char *)v->mv_data +
+	    IPMAP_CHUNK_HDR;
+	int	 n, lo, hi, mid;
+
+	if ((n = chunk_count(v, alen)) == -1)
+		return NULL;
+	lo = 0;
+	hi = n - 1;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (memcmp(ends + (size_t)mid * alen, addr, alen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return chunk_record(v, alen, n, lo);
+}
+
 /* Look up ip at time when and port. */
 int
 ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
@@ -519,9 +573,8 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 		return IPMAP_ERROR;
 	if (k.mv_size != alen + 1 || ((unsigned char *)k.mv_data)[0] != key[0])
 		return IPMAP_NOTFOUND;	/* past the last range of the family */
-	p = v.mv_data;
-	end = p + v.mv_size;
-	if (v.mv_size < alen + 1)
+	end = (const unsigned char *)v.mv_data + v.mv_size;
+	if ((p = chunk_find(&v, alen, ip->a)) == NULL)
 		return IPMAP_ERROR;
 	if (memcmp(ip->a, p, alen) < 0)
 		return IPMAP_NOTFOUND;	/* in a gap between ranges */
@@ -720,38 +773,48 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned char fam = ((unsigned char *)k.mv_data)[0];
+		int n, r;
 
 		alen = fam == IPMAP_KEY_V4 ? 4 : 16;
 		if ((fam != IPMAP_KEY_V4 && fam != IPMAP_KEY_V6) ||
-		    k.mv_size != alen + 1 || v.mv_size < alen + 1)
+		    k.mv_size != alen + 1 || (n = chunk_count(&v, alen)) == -1)
 			goto bad;
-		p = v.mv_data;
-		end = p + v.mv_size;
+		end = (const unsigned char *)v.mv_data + v.mv_size;
 		memset(&net, 0, sizeof(net));
 		net.family = fam == IPMAP_KEY_V4 ? IPADDR_V4 : IPADDR_V6;
-		nchain = p[alen];
-		if (nchain > 129)
-			goto bad;
-		/* Collect the chain, then write it least specific first. */
-		for (c = 0, p += alen + 1; c < nchain; c++) {
-			if (end - p < IPMAP_CHAIN_HDR)
+		for (r = 0; r < n; r++) {
+			const unsigned char *rec;
+
+			if ((rec = chunk_record(&v, alen, n, r)) == NULL)
 				goto bad;
-			plens[c] = p[0];
-			memcpy(&n16, p + 1, 2);
-			nents[c] = n16;
-			chain[c] = p + IPMAP_CHAIN_HDR;
-			p += IPMAP_CHAIN_HDR;
-			for (i = 0; i < nents[c]; i++)
-				if ((p = ipmap_ent_get(p, end, &e)) == NULL)
+			p = rec;
+			nchain = p[alen];
+			if (nchain > 129)
+				goto bad;
+			/* Collect the chain, then write it least specific
+			 * first. */
+			for (c = 0, p += alen + 1; c < nchain; c++) {
+				if (end - p < IPMAP_CHAIN_HDR)
 					goto bad;
-		}
-		for (c = nchain; c-- > 0;) {
-			mask_prefix(v.mv_data, alen, plens[c], net.a);
-			if (memcmp(net.a, v.mv_data, alen) != 0)
-				continue;	/* not where the prefix starts */
-			if (dump_prefix(fp, &custs, &net, plens[c],
-			    chain[c], end, nents[c], err, errlen) == -1)
-				goto out;
+				plens[c] = p[0];
+				memcpy(&n16, p + 1, 2);
+				nents[c] = n16;
+				chain[c] = p + IPMAP_CHAIN_HDR;
+				p += IPMAP_CHAIN_HDR;
+				for (i = 0; i < nents[c]; i++)
+					if ((p = ipmap_ent_get(p, end, &e)) ==
+					    NULL)
+						goto bad;
+			}
+			for (c = nchain; c-- > 0;) {
+				mask_prefix(rec, alen, plens[c], net.a);
+				if (memcmp(net.a, rec, alen) != 0)
+					continue;	/* not its start */
+				if (dump_prefix(fp, &custs, &net, plens[c],
+				    chain[c], end, nents[c], err,
+				    errlen) == -1)
+					goto out;
+			}
 		}
 	}
 	if (rc != MDB_NOTFOUND) {
@@ -765,7 +828,7 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 	ret = 0;
 	goto out;
 bad:
-	snprintf(err, errlen, "%s: malformed range record", g->name);
+	snprintf(err, errlen, "%s: malformed range chunk", g->name);
 out:
 	if (cur)
 		mdb_cursor_close(cur);

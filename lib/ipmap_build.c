@@ -6,10 +6,11 @@
  * customers are interned, errors are collected with their line numbers.
  * Check: the rows are sorted by prefix and the entries of each prefix
  * compared for conflicts.  Write: only if there was no error, the nested
- * prefixes of each family are swept into disjoint ranges that are
- * appended, in key order, to a fresh LMDB file; then the `current`
- * symlink is renamed over and the generation hint rewritten.  A map that
- * fills up (MDB_MAP_FULL) is rewritten from memory with twice the size.
+ * prefixes of each family are swept into disjoint ranges that are packed
+ * into chunks and appended, in key order, to a fresh LMDB file, which is
+ * synced; then the `current` symlink is renamed over and the generation
+ * hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
+ * memory with twice the size.
  */
 #include "config.h"
 
@@ -41,7 +42,7 @@
 #include "sha256.h"
 #include "timeparse.h"
 
-#define TXN_BATCH	100000	/* puts per write transaction */
+#define TXN_BATCH	256	/* records per write transaction */
 
 /* One row of the source. */
 struct bent {
@@ -83,7 +84,7 @@ struct build {
 	int		 max_errors;
 	int		 sys_error;	/* not the source's fault */
 	uint64_t	 rows;
-	uint64_t	 prefixes, ranges;
+	uint64_t	 prefixes, ranges, chunks;
 	uint64_t	 count4[33], count6[129];
 	char		 sha[SHA256_HEXLEN];
 	struct sha256	 hash;
@@ -822,10 +823,43 @@ struct writer {
 	MDB_env		*env;
 	MDB_txn		*txn;
 	MDB_dbi		 dbi;
+	/* the chunk being filled (see ipmap_int.h) */
+	uint8_t		 cfam;
+	size_t		 cn;		/* ranges in it */
+	uint8_t		 cends[IPMAP_CHUNK_MAX][16];
+	uint32_t	 coffs[IPMAP_CHUNK_MAX];
+	buf_t		 crecs;		/* their records */
+	buf_t		 cval;		/* the assembled value */
 	size_t		 puts;
+	int		 grown;		/* times the map was made bigger */
 	uint64_t	 done, total;
 	struct build	*b;
 };
+
+/*
+ * Between transactions: when the map is three quarters full, double its
+ * size, so that MDB_MAP_FULL does not happen in the first place.
+ */
+static int
+grow_if_needed(struct writer *w)
+{
+	MDB_envinfo	 ei;
+	MDB_stat	 st;
+	int		 rc;
+
+	if ((rc = mdb_env_info(w->env, &ei)) != 0 ||
+	    (rc = mdb_env_stat(w->env, &st)) != 0)
+		return rc;
+	if ((ei.me_last_pgno + 1) * (size_t)st.ms_psize <
+	    ei.me_mapsize / 4 * 3)
+		return 0;
+	if (ei.me_mapsize > SIZE_MAX / 2)
+		return MDB_MAP_FULL;
+	if ((rc = mdb_env_set_mapsize(w->env, ei.me_mapsize * 2)) != 0)
+		return rc;
+	w->grown++;
+	return 0;
+}
 
 /* Put one record (append order unless flags say otherwise). */
 static int
@@ -841,20 +875,19 @@ wput(struct writer *w, const void *k, size_t klen, const void *v,
 	val.mv_size = vlen;
 	if ((rc = mdb_put(w->txn, w->dbi, &key, &val, flags)) != 0)
 		return rc;
-	w->done++;
 	if (++w->puts == TXN_BATCH) {
 		if ((rc = mdb_txn_commit(w->txn)) != 0) {
 			w->txn = NULL;
 			return rc;
 		}
+		w->txn = NULL;
 		w->puts = 0;
+		if ((rc = grow_if_needed(w)) != 0)
+			return rc;
 		if ((rc = mdb_txn_begin(w->env, NULL, 0, &w->txn)) != 0) {
 			w->txn = NULL;
 			return rc;
 		}
-		if (w->b->opts->progress)
-			w->b->opts->progress(w->b->opts->progress_arg,
-			    IPMAP_PHASE_WRITE, w->done, w->total);
 	}
 	return 0;
 }
@@ -906,18 +939,51 @@ struct open_prefix {
 	uint8_t		 last[16];
 };
 
-/* Write one range [start, end] covered by the open prefixes. */
+/* Write the chunk being filled, if it has ranges. */
+static int
+chunk_flush(struct writer *w)
+{
+	unsigned char	 key[17];
+	size_t		 alen = w->cfam == IPADDR_V4 ? 4 : 16, i, hdr;
+	uint16_t	 n = (uint16_t)w->cn;
+	uint32_t	 off;
+
+	if (w->cn == 0)
+		return 0;
+	hdr = IPMAP_CHUNK_HDR + w->cn * (alen + 4);
+	buf_reset(&w->cval);
+	if (buf_append(&w->cval, &n, 2) || buf_append(&w->cval, "\0\0", 2))
+		return ENOMEM;
+	for (i = 0; i < w->cn; i++)
+		if (buf_append(&w->cval, w->cends[i], alen))
+			return ENOMEM;
+	for (i = 0; i < w->cn; i++) {
+		off = (uint32_t)(hdr + w->coffs[i]);
+		if (buf_append(&w->cval, &off, 4))
+			return ENOMEM;
+	}
+	if (buf_append(&w->cval, w->crecs.data, w->crecs.len))
+		return ENOMEM;
+	key[0] = w->cfam == IPADDR_V4 ? IPMAP_KEY_V4 : IPMAP_KEY_V6;
+	memcpy(key + 1, w->cends[w->cn - 1], alen);
+	w->cn = 0;
+	buf_reset(&w->crecs);
+	w->b->chunks++;
+	return wput(w, key, alen + 1, w->cval.data, w->cval.len, MDB_APPEND);
+}
+
+/* Add one range [start, end] covered by the open prefixes to the chunk. */
 static int
 emit_range(struct writer *w, buf_t *val, uint8_t fam, const uint8_t *start,
     const uint8_t *end, const struct open_prefix *stack, int depth)
 {
 	struct build	*b = w->b;
-	unsigned char	 key[17], hdr[IPMAP_CHAIN_HDR], ent[IPMAP_ENT_MAX];
+	unsigned char	 hdr[IPMAP_CHAIN_HDR], ent[IPMAP_ENT_MAX];
 	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, i;
 	struct ipmap_ent e;
 	uint8_t		 nchain = (uint8_t)depth;
 	uint16_t	 nent;
-	int		 k;
+	int		 k, rc;
 
 	buf_reset(val);
 	if (buf_append(val, start, alen) || buf_append(val, &nchain, 1))
@@ -942,10 +1008,23 @@ emit_range(struct writer *w, buf_t *val, uint8_t fam, const uint8_t *start,
 				return ENOMEM;
 		}
 	}
-	key[0] = fam == IPADDR_V4 ? IPMAP_KEY_V4 : IPMAP_KEY_V6;
-	memcpy(key + 1, end, alen);
+	if (w->cn > 0 && (w->cfam != fam || w->cn == IPMAP_CHUNK_MAX ||
+	    w->crecs.len + val->len > IPMAP_CHUNK_BYTES))
+		if ((rc = chunk_flush(w)) != 0)
+			return rc;
+	if (val->len > UINT32_MAX / 2 || w->crecs.len > UINT32_MAX / 2)
+		return EOVERFLOW;
+	w->cfam = fam;
+	memcpy(w->cends[w->cn], end, alen);
+	w->coffs[w->cn] = (uint32_t)w->crecs.len;
+	if (buf_append(&w->crecs, val->data, val->len))
+		return ENOMEM;
+	w->cn++;
 	b->ranges++;
-	return wput(w, key, alen + 1, val->data, val->len, MDB_APPEND);
+	if ((++w->done & 0xffff) == 0 && b->opts->progress)
+		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_WRITE,
+		    w->done < w->total ? w->done : w->total, w->total);
+	return 0;
 }
 
 /*
@@ -1004,7 +1083,7 @@ sweep_family(struct writer *w, buf_t *val, size_t first, size_t last)
 		prefix_last(e->a, e->plen, alen, stack[depth].last);
 		depth++;
 	}
-	return 0;
+	return chunk_flush(w);
 }
 
 /* Compose the metadata record. */
@@ -1018,9 +1097,10 @@ meta_text(struct build *b, buf_t *m, uint64_t serial, int64_t built)
 		return -1;
 	if (buf_printf(m, "version\t%d\nserial\t%" PRIu64 "\nbuilt\t%s\n"
 	    "source_sha256\t%s\nrows\t%" PRIu64 "\nentries\t%zu\n"
-	    "prefixes\t%" PRIu64 "\ncustomers\t%zu\nranges\t%" PRIu64 "\n",
+	    "prefixes\t%" PRIu64 "\ncustomers\t%zu\nranges\t%" PRIu64 "\n"
+	    "chunks\t%" PRIu64 "\n",
 	    IPMAP_FORMAT_VERSION, serial, t, b->sha, b->rows, b->nent,
-	    b->prefixes, b->ncust, b->ranges))
+	    b->prefixes, b->ncust, b->ranges, b->chunks))
 		return -1;
 	for (i = 0; i <= 32; i++)
 		if (b->count4[i] && buf_printf(m, "ipv4/%d\t%" PRIu64 "\n", i,
@@ -1063,14 +1143,13 @@ write_customers(struct writer *w)
 	}
 	if (b->carena_len > 0)
 		memcpy(p + hdr, b->carena, b->carena_len);
-	w->done += b->ncust;
 	return 0;
 }
 
 /* Write a whole generation to file; 0, or an errno / LMDB code. */
 static int
 write_generation(struct build *b, const char *file, size_t mapsize,
-    uint64_t serial, int64_t built)
+    uint64_t serial, int64_t built, int *grown, size_t *final_size)
 {
 	struct writer	 w;
 	buf_t		 val, meta;
@@ -1079,7 +1158,9 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 
 	memset(&w, 0, sizeof(w));
 	w.b = b;
-	w.total = b->ncust + b->nent;	/* about as many ranges as entries */
+	buf_init(&w.crecs, (size_t)1 << 31);
+	buf_init(&w.cval, (size_t)1 << 31);
+	w.total = b->nent + b->nent / 2 + 1;	/* ranges, about */
 	buf_init(&val, (size_t)1 << 30);
 	buf_init(&meta, 1 << 16);
 	unlink(file);
@@ -1097,6 +1178,7 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 	    split++)
 		;
 	b->ranges = 0;
+	b->chunks = 0;
 	if ((rc = sweep_family(&w, &val, 0, split)) != 0 ||
 	    (rc = sweep_family(&w, &val, split, b->nent)) != 0)
 		goto out;
@@ -1111,6 +1193,13 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 	w.txn = NULL;
 	if (rc == 0)
 		rc = mdb_env_sync(w.env, 1);
+	if (rc == 0) {
+		MDB_envinfo ei;
+
+		*grown += w.grown;
+		if (mdb_env_info(w.env, &ei) == 0)
+			*final_size = ei.me_mapsize;
+	}
 	if (rc == 0 && b->opts->progress)
 		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_WRITE,
 		    w.done, w.done);
@@ -1121,6 +1210,8 @@ out:
 		mdb_env_close(w.env);
 	buf_free(&val);
 	buf_free(&meta);
+	buf_free(&w.crecs);
+	buf_free(&w.cval);
 	if (rc != 0)
 		unlink(file);
 	return rc;
@@ -1273,6 +1364,7 @@ ipmap_build_file(const char *dir, const char *path,
 	char		 oldname[PATH_MAX];
 	uint64_t	 serial, old;
 	size_t		 mapsize;
+	size_t		 final_size;
 	int		 lockfd = -1, rc, ret = -2, regrown = 0;
 
 	memset(&b, 0, sizeof(b));
@@ -1315,11 +1407,14 @@ ipmap_build_file(const char *dir, const char *path,
 		berror(&b, 0, "path too long");
 		goto fail;
 	}
-	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)64 << 20) +
-	    b.nent * 256 + b.carena_len * 2 + b.ncust * 64;
+	/* A first guess; the map grows as it fills (grow_if_needed), and
+	 * is written again bigger if it fills up all the same. */
+	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)32 << 20) +
+	    b.nent * 48 + b.carena_len * 2 + b.ncust * 8;
+	final_size = mapsize;
 	for (;;) {
 		rc = write_generation(&b, file, mapsize, serial,
-		    (int64_t)time(NULL));
+		    (int64_t)time(NULL), &regrown, &final_size);
 		if (rc != MDB_MAP_FULL)
 			break;
 		if (mapsize > SIZE_MAX / 2) {
@@ -1347,7 +1442,7 @@ ipmap_build_file(const char *dir, const char *path,
 		res->rows = b.rows;
 		res->prefixes = b.prefixes;
 		res->ranges = b.ranges;
-		res->mapsize = mapsize;
+		res->mapsize = final_size;
 		res->regrown = regrown;
 	}
 	ret = 0;

@@ -41,7 +41,7 @@ struct ipmap_build_result {
 	uint64_t	 prefixes;	/* distinct prefixes */
 	uint64_t	 ranges;	/* ranges written */
 	size_t		 mapsize;	/* final LMDB map size */
-	int		 regrown;	/* times MDB_MAP_FULL made it grow */
+	int		 regrown;	/* times the map size grew */
 };
 
 /*

@@ -19,16 +19,27 @@
  *				u32 off[n + 1] (host order), then the records
  *				"customer\0address", record i at
  *				[off[i], off[i + 1]) from the start;
- *	0x04 end[4]		an IPv4 range, keyed by its LAST address;
- *	0x06 end[16]		an IPv6 range, likewise.
+ *	0x04 end[4]		a chunk of IPv4 ranges, keyed by the LAST
+ *				address of its last range;
+ *	0x06 end[16]		a chunk of IPv6 ranges, likewise.
  * The prefixes of a family are flattened at build time into disjoint
  * ranges of addresses; each range holds every prefix covering it, most
- * specific first, with their entries, so a lookup is one MDB_SET_RANGE
- * (the first range whose end is not below the address).  The customer
- * table is fetched once per read transaction; a hit then reads its
- * record by index, without another B-tree descent.
+ * specific first, with their entries.  Consecutive ranges are packed into
+ * chunks of up to IPMAP_CHUNK_MAX ranges (about IPMAP_CHUNK_BYTES, so
+ * that a chunk still fits in a B-tree leaf page and the tree has a key per
+ * chunk, not per range).  A lookup is one
+ * MDB_SET_RANGE (the first chunk whose last address is not below the
+ * address) and a binary search of the chunk's table of range ends.  The
+ * customer table is fetched once per read transaction; a hit then reads
+ * its record by index, without another B-tree descent.
  *
- * A range value is:
+ * A chunk value is:
+ *	u16 n, u16 0		ranges in the chunk
+ *	end[n][alen]		last address of each range, ascending
+ *	u32 off[n]		offset of each range record in the value
+ *	the range records
+ *
+ * A range record is:
  *	start[alen]		the first address of the range
  *	u8 nchain		prefixes covering the range
  *	nchain times:
@@ -50,7 +61,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define IPMAP_FORMAT_VERSION	2
+#define IPMAP_FORMAT_VERSION	3
 
 #define IPMAP_CURRENT		"current"
 #define IPMAP_GENERATION	"generation"
@@ -65,6 +76,13 @@
 #define IPMAP_KEY_V6		0x06
 
 #define IPMAP_CHAIN_HDR		3
+#define IPMAP_CHUNK_HDR		4
+#ifndef IPMAP_CHUNK_MAX
+#define IPMAP_CHUNK_MAX		32	/* ranges in a chunk, at most */
+#endif
+#ifndef IPMAP_CHUNK_BYTES
+#define IPMAP_CHUNK_BYTES	768	/* range records in a chunk, about */
+#endif
 #define IPMAP_ENT_MAX		25	/* longest encoded entry */
 
 #define IPMAP_EF_FROM		0x01

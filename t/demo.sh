@@ -34,7 +34,8 @@ fi
 pf_programs
 pf_setup || exit 1
 
-echo "demo: private Postfix on 127.0.0.1:$PF_PORT, sink on 127.0.0.1:$PF_SINK_PORT"
+echo "demo: private Postfix on 127.0.0.1:$PF_PORT; smtp-sink on 127.0.0.1:$PF_SINK_PORT"
+echo "demo: stands in for the mail servers of the abuse desk and of the customers"
 milters=""
 if [ -z "$PF_MILTER" ]; then
 	echo "demo: routing is not built yet (milter/abuse-milter does not exist):"
@@ -44,7 +45,7 @@ elif [ -z "$PF_MAPTOOL" ]; then
 	echo "demo: the complaints go through Postfix unchanged, all to the desk."
 else
 	pf_map_load "$samples/map.csv" || exit 1
-	echo "demo: map built from samples/map.csv: $(sed 1d "$samples/map.csv" | wc -l) prefixes"
+	echo "demo: map built from samples/map.csv ($(sed 1d "$samples/map.csv" | wc -l | tr -d ' ') entries)"
 	pf_milter_config
 	pf_milter_start || exit 1
 	milters=$(pf_milter_socket)
@@ -70,6 +71,7 @@ if ! pf_wait "$n" 60; then
 fi
 pf_envelopes >"$PF_DIR/envelopes"
 
+echo "demo: sent $n complaints to $desk"
 echo
 printf '%-24s | %-32s | %-6s | %s\n' complaint "delivered to" action reason
 printf '%-24s-+-%-32s-+-%-6s-+-%s\n' "------------------------" \

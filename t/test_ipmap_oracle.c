@@ -293,6 +293,8 @@ main(void)
 {
 	static const int ports[] = { -1, -1, -1, 0, 1023, 1024, 2047, 2048,
 	    3072, 4095, 4096, 5119, 9000, 32767, 32768, 65535 };
+	struct ipmap_build_opts opts;
+	struct ipmap_build_result res;
 	struct ipmap_result r, r2;
 	struct ipaddr	 ip;
 	char		 dir[256], mapdir[300], mapdir2[300], csv[300];
@@ -317,9 +319,14 @@ main(void)
 	diag("%d rows over %d prefixes", nrows, NPREFIX);
 	ok(write_source(csv) == 0, "random source written");
 	buf_init(&errs, 1 << 20);
-	if (!ok(ipmap_build_file(mapdir, csv, NULL, &errs, NULL) == 0,
+	/* Start with a map far too small: it must grow as it is written. */
+	memset(&opts, 0, sizeof(opts));
+	opts.mapsize = 32768;
+	if (!ok(ipmap_build_file(mapdir, csv, &opts, &errs, &res) == 0,
 	    "random source loads"))
 		diag("%s", errs.data);
+	ok(res.regrown > 0, "the map grew %d times to %zu bytes", res.regrown,
+	    res.mapsize);
 	map = ipmap_open(mapdir, err, sizeof(err));
 	ok(map != NULL && ipmap_serial(map) == 1, "map opens");
 

@@ -147,10 +147,14 @@ cmd_load(int argc, char **argv)
 		return rc == -1 ? EX_FAIL : EX_SYSTEM;
 	}
 	buf_free(&errs);
-	if (!quiet)
+	if (!quiet) {
 		printf("%s: %" PRIu64 " rows, %" PRIu64 " prefixes, serial %"
-		    PRIu64 "\n", argv[optind], res.rows, res.prefixes,
-		    res.serial);
+		    PRIu64, argv[optind], res.rows, res.prefixes, res.serial);
+		if (res.regrown > 0)
+			printf(" (map size grown %d times to %zu MB)",
+			    res.regrown, res.mapsize >> 20);
+		printf("\n");
+	}
 	return EX_OK_;
 }
 

@@ -23,10 +23,11 @@
 #	(times in seconds since the epoch, CODE 0 when the connection
 #	failed).  Prints "sent N refused M" on stdout; exits 1 if any
 #	message was refused.
-#	flood.py blackhole-udp HOST PORT PIDFILE
+#	flood.py blackhole-udp HOST PORT PIDFILE [LOG]
 #		bind a UDP socket on HOST:PORT, write PIDFILE, read and drop
-#		every datagram (a DNS server that never answers); exits 3 when
-#		the address is taken
+#		every datagram (a DNS server that never answers), noting
+#		"PEER LENGTH" for each in LOG; exits 3 when the address is
+#		taken
 #	flood.py rss PID INTERVAL OUT STOPFILE
 #		append "SECONDS<TAB>VmRSS_kB<TAB>VmHWM_kB" of PID to OUT every
 #		INTERVAL seconds until STOPFILE exists or PID is gone
@@ -235,8 +236,12 @@ def blackhole_udp(argv):
 		sys.exit(3)
 	with open(argv[2], "w") as f:
 		f.write("%d\n" % os.getpid())
+	log = open(argv[3], "a") if len(argv) > 3 else None
 	while True:
-		s.recvfrom(65535)
+		data, peer = s.recvfrom(65535)
+		if log:
+			log.write("%s %d\n" % (peer[0], len(data)))
+			log.flush()
 
 
 def status_kb(pid, name):

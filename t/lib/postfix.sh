@@ -127,6 +127,8 @@ maillog_file_prefixes = $PF_DIR
 myhostname = mx.provider.test
 mydomain = provider.test
 myorigin = provider.test
+# nothing is local: every recipient domain (provider.test, the
+# customers' domains, anything) goes to the sink through relayhost
 mydestination =
 local_recipient_maps =
 alias_maps =
@@ -158,11 +160,13 @@ minimal_backoff_time = 5s
 maximal_backoff_time = 10s
 message_size_limit = 52428800
 smtputf8_enable = no
+# as contrib/postfix/main.cf.snippet; timeouts generous enough for a
+# milter built with sanitizers or run under valgrind
 milter_protocol = 6
 milter_default_action = accept
-milter_connect_timeout = 5s
-milter_command_timeout = 10s
-milter_content_timeout = 30s
+milter_connect_timeout = 10s
+milter_command_timeout = 30s
+milter_content_timeout = 120s
 smtpd_milters = ${1:-}
 non_smtpd_milters =
 EOF
