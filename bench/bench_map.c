@@ -13,8 +13,8 @@
  *		run a command, print "seconds S maxrss_kb K".
  *	bench_map lookup MAPDIR FILE.csv [SECONDS]
  *		random lookups, half hits and half misses, single thread;
- *		then raw mdb_get of existing keys in the same environment;
- *		prints the rates and their ratio.
+ *		then raw mdb_get of existing keys (of the address data) in
+ *		the same environment; prints the rates and their ratio.
  */
 #include "config.h"
 
@@ -322,7 +322,7 @@ cmd_lookup(const char *dir, const char *csv, double secs)
 	MDB_env		*env;
 	MDB_txn		*txn;
 	MDB_cursor	*cur;
-	MDB_dbi		 dbi;
+	MDB_dbi		 dbi, dbi4, dbi6, *kdbi;
 	MDB_val		 k, v, *keys;
 	ssize_t		 ln;
 	size_t		 nkeys = 0;
@@ -406,39 +406,53 @@ cmd_lookup(const char *dir, const char *csv, double secs)
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path))
 		return 1;
-	if ((keys = calloc(NADDR, sizeof(*keys))) == NULL)
+	if ((keys = calloc(NADDR, sizeof(*keys))) == NULL ||
+	    (kdbi = calloc(NADDR, sizeof(*kdbi))) == NULL)
 		return 1;
-	if (mdb_env_create(&env) || mdb_env_open(env, path, MDB_RDONLY |
-	    MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS, 0) ||
-	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
-	    mdb_dbi_open(txn, NULL, 0, &dbi) || mdb_cursor_open(txn, dbi, &cur))
+	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 2) ||
+	    mdb_env_open(env, path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK |
+	    MDB_NOTLS, 0) || mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
+	    mdb_dbi_open(txn, "ipv4", MDB_INTEGERKEY, &dbi4) ||
+	    mdb_dbi_open(txn, "ipv6", 0, &dbi6))
 		return 1;
-	/* Every key, or an evenly spread sample of NADDR of them. */
+	/* Every key of the data, or an evenly spread sample of them. */
 	{
-		MDB_stat ms;
-		size_t	 step, pos = 0;
+		MDB_stat s4, s6;
+		size_t	 step, pos = 0, d;
 
-		mdb_stat(txn, dbi, &ms);
-		step = ms.ms_entries / NADDR + 1;
-		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 &&
-		    nkeys < NADDR; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-			if (pos++ % step == 0)
-				keys[nkeys++] = k;	/* points into the map */
+		mdb_stat(txn, dbi4, &s4);
+		mdb_stat(txn, dbi6, &s6);
+		step = (s4.ms_entries + s6.ms_entries) / NADDR + 1;
+		for (d = 0; d < 2; d++) {
+			dbi = d ? dbi6 : dbi4;
+			if (mdb_cursor_open(txn, dbi, &cur))
+				return 1;
+			for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+			    rc == 0 && nkeys < NADDR;
+			    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+				if (pos++ % step == 0) {
+					kdbi[nkeys] = dbi;
+					keys[nkeys++] = k;
+				}
+			mdb_cursor_close(cur);
+		}
 	}
-	mdb_cursor_close(cur);
 	for (i = nkeys - 1; i > 0; i--) {
 		size_t j = rndn(i + 1);
 
 		k = keys[i];
 		keys[i] = keys[j];
 		keys[j] = k;
+		dbi = kdbi[i];
+		kdbi[i] = kdbi[j];
+		kdbi[j] = dbi;
 	}
 	count = 0;
 	t0 = now();
 	do {
 		for (i = 0; i < NADDR; i++) {
 			k = keys[i % nkeys];
-			if (mdb_get(txn, dbi, &k, &v) != 0)
+			if (mdb_get(txn, kdbi[i % nkeys], &k, &v) != 0)
 				return 1;
 			sink += v.mv_size;
 		}
@@ -452,6 +466,7 @@ cmd_lookup(const char *dir, const char *csv, double secs)
 	mdb_txn_abort(txn);
 	mdb_env_close(env);
 	free(keys);
+	free(kdbi);
 	free(hits);
 	free(misses);
 	free(mix);

@@ -215,6 +215,16 @@ delivered() {
 	grep -c ' status=sent ' "$PF_LOG" 2>/dev/null || echo 0
 }
 
+# cputicks CONFIG: CPU time (clock ticks) used so far by its milter
+cputicks() {
+	case $1 in
+	b) p=$empty_pid ;;
+	c) p=$PF_MILTER_PID ;;
+	*) echo 0; return ;;
+	esac
+	awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0
+}
+
 # Warm up every configuration.
 for c in $configs; do
 	blast "$c" 400 >/dev/null
@@ -225,7 +235,9 @@ through_c=$(delivered)
 r=1
 while [ $r -le "$BENCH_REPEATS" ]; do
 	for c in $configs; do
+		p0=$(cputicks "$c")
 		s=$(blast "$c" "$BENCH_N")
+		echo "$c $(($(cputicks "$c") - p0))" >>"$PF_DIR/cpu"
 		rate=$(echo "$s" | awk -v n="$BENCH_N" '{ printf "%.1f", n / $1 }')
 		say "run $r ($c): $BENCH_N messages in $s s: $rate msg/s"
 		echo "$c $rate" >>"$PF_DIR/rates"
@@ -238,8 +250,14 @@ median() {
 	    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
 		else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 for c in $configs; do
 	result "rate_$c" "$(median "$c")"
+	[ "$c" = a ] && continue
+	# the milter's CPU time per message over the throughput runs
+	result "milter_cpu_us_$c" "$(awk -v c="$c" -v hz="$hz" \
+	    -v n="$((BENCH_N * BENCH_REPEATS))" '$1 == c { t += $2 }
+	    END { printf "%.0f", t * 1000000 / hz / n }' "$PF_DIR/cpu")"
 done
 ratio() {
 	echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3f", $1 / $2 }'
@@ -387,6 +405,7 @@ kb2mb() {
 	echo "  (b) empty milter         $(get rate_b)"
 	echo "  (c) abuse-milter         $(get rate_c)   ($(get map_prefixes) prefixes, every message routed)"
 	echo "  c/a $(get ratio_c_a)   c/b $(get ratio_c_b)   b/a $(get ratio_b_a)"
+	echo "  milter CPU per message: (b) $(get milter_cpu_us_b) us  (c) $(get milter_cpu_us_c) us"
 	echo "Latency at half saturation ($(get latency_rate) msg/s), connect to 250 after DATA, $(get latency_a_n) messages each"
 	echo "  (a) p50 $(get latency_a_p50_ms) ms  p99 $(get latency_a_p99_ms) ms"
 	lc=$(get latency_config)

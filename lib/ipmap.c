@@ -52,7 +52,8 @@
 /* One generation of the map, open. */
 struct gen {
 	MDB_env		*env;
-	MDB_dbi		 dbi;
+	MDB_dbi		 dbi;		/* main: metadata, customers */
+	MDB_dbi		 dbi4, dbi6;	/* chunks of ranges per family */
 	uint64_t	 serial;
 	int64_t		 built;
 	char		 hash[SHA256_HEXLEN];
@@ -66,7 +67,7 @@ struct tstate {
 	ipmap_t		*map;
 	struct gen	*gen;
 	MDB_txn		*txn;
-	MDB_cursor	*cur;
+	MDB_cursor	*cur4, *cur6;
 	struct ipmap_custtab custs;	/* valid while txn is open */
 	struct tstate	*prev, *next;
 };
@@ -193,7 +194,8 @@ gen_open(ipmap_t *map, const char *name)
 	memcpy(g->name, name, strlen(name) + 1);
 	if ((rc = mdb_env_create(&g->env)) != 0)
 		goto fail;
-	if ((rc = mdb_env_open(g->env, path, MDB_RDONLY | MDB_NOSUBDIR |
+	if ((rc = mdb_env_set_maxdbs(g->env, 2)) != 0 ||
+	    (rc = mdb_env_open(g->env, path, MDB_RDONLY | MDB_NOSUBDIR |
 	    MDB_NOLOCK | MDB_NOTLS, 0)) != 0 ||
 	    (rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, NULL, 0, &g->dbi)) != 0)
@@ -214,10 +216,16 @@ gen_open(ipmap_t *map, const char *name)
 		    IPMAP_FORMAT_VERSION);
 		goto fail_quiet;
 	}
-	if ((rc = custtab_load(txn, g->dbi, &custs)) != 0)
+	if ((rc = custtab_load(txn, g->dbi, &custs)) != 0 ||
+	    (rc = mdb_dbi_open(txn, IPMAP_DB_V4, MDB_INTEGERKEY,
+	    &g->dbi4)) != 0 ||
+	    (rc = mdb_dbi_open(txn, IPMAP_DB_V6, 0, &g->dbi6)) != 0)
 		goto fail;
-	mdb_txn_abort(txn);
+	/* Commit, not abort: that keeps the database handles open. */
+	rc = mdb_txn_commit(txn);
 	txn = NULL;
+	if (rc != 0)
+		goto fail;
 	if (
 	    meta_value(g->meta, "serial", tmp, sizeof(tmp)) == -1 ||
 	    (g->serial = strtoull(tmp, NULL, 10)) == 0 ||
@@ -333,11 +341,13 @@ refresh:
 static void
 tstate_release(struct tstate *ts)
 {
-	if (ts->cur)
-		mdb_cursor_close(ts->cur);
+	if (ts->cur4)
+		mdb_cursor_close(ts->cur4);
+	if (ts->cur6)
+		mdb_cursor_close(ts->cur6);
 	if (ts->txn)
 		mdb_txn_abort(ts->txn);
-	ts->cur = NULL;
+	ts->cur4 = ts->cur6 = NULL;
 	ts->txn = NULL;
 	gen_unref(ts->gen);
 	ts->gen = NULL;
@@ -388,7 +398,7 @@ tstate_get(ipmap_t *map)
 		pthread_mutex_unlock(&map->mu);
 	}
 	g = __atomic_load_n(&map->cur, __ATOMIC_ACQUIRE);
-	if (g != NULL && g == ts->gen && ts->cur != NULL)
+	if (g != NULL && g == ts->gen && ts->cur6 != NULL)
 		return ts;
 	pthread_mutex_lock(&map->mu);
 	tstate_release(ts);
@@ -397,11 +407,12 @@ tstate_get(ipmap_t *map)
 		ts->gen = g;
 		if (mdb_txn_begin(g->env, NULL, MDB_RDONLY, &ts->txn) != 0 ||
 		    custtab_load(ts->txn, g->dbi, &ts->custs) != 0 ||
-		    mdb_cursor_open(ts->txn, g->dbi, &ts->cur) != 0)
+		    mdb_cursor_open(ts->txn, g->dbi4, &ts->cur4) != 0 ||
+		    mdb_cursor_open(ts->txn, g->dbi6, &ts->cur6) != 0)
 			tstate_release(ts);
 	}
 	pthread_mutex_unlock(&map->mu);
-	return ts->cur ? ts : NULL;
+	return ts->cur6 ? ts : NULL;
 }
 
 /* Open the map in dir. */
@@ -547,9 +558,9 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 {
 	struct tstate	*ts;
 	struct ipmap_ent e, hit;
-	unsigned char	 key[17];
 	const unsigned char *p, *end;
 	MDB_val		 k, v;
+	uint32_t	 k4;
 	size_t		 alen, i, nent;
 	unsigned	 nchain, c;
 	uint16_t	 n16;
@@ -561,18 +572,22 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	maybe_refresh(map);
 	if ((ts = tstate_get(map)) == NULL)
 		return IPMAP_ERROR;
-	alen = ip->family == IPADDR_V4 ? 4 : 16;
-	key[0] = ip->family == IPADDR_V4 ? IPMAP_KEY_V4 : IPMAP_KEY_V6;
-	memcpy(key + 1, ip->a, alen);
-	k.mv_data = key;
-	k.mv_size = alen + 1;
-	rc = mdb_cursor_get(ts->cur, &k, &v, MDB_SET_RANGE);
+	if (ip->family == IPADDR_V4) {
+		alen = 4;
+		k4 = ipmap_v4key(ip->a);
+		k.mv_data = &k4;
+		k.mv_size = sizeof(k4);
+		rc = mdb_cursor_get(ts->cur4, &k, &v, MDB_SET_RANGE);
+	} else {
+		alen = 16;
+		k.mv_data = (void *)(uintptr_t)ip->a;
+		k.mv_size = 16;
+		rc = mdb_cursor_get(ts->cur6, &k, &v, MDB_SET_RANGE);
+	}
 	if (rc == MDB_NOTFOUND)
-		return IPMAP_NOTFOUND;
+		return IPMAP_NOTFOUND;	/* past the last range */
 	if (rc != 0)
 		return IPMAP_ERROR;
-	if (k.mv_size != alen + 1 || ((unsigned char *)k.mv_data)[0] != key[0])
-		return IPMAP_NOTFOUND;	/* past the last range of the family */
 	end = (const unsigned char *)v.mv_data + v.mv_size;
 	if ((p = chunk_find(&v, alen, ip->a)) == NULL)
 		return IPMAP_ERROR;
@@ -741,59 +756,44 @@ dump_prefix(FILE *fp, const struct ipmap_custtab *custs,
 	return 0;
 }
 
-/* Write the map back as CSV. */
-int
-ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
+/*
+ * Write the ranges of one family (chunks in dbi) as CSV rows: each
+ * prefix once, where its first range starts.  Returns 0, or -1 with err.
+ */
+static int
+dump_family(FILE *fp, MDB_txn *txn, MDB_dbi dbi, int family,
+    const struct ipmap_custtab *custs, char *err, size_t errlen)
 {
-	struct gen	*g;
-	struct ipmap_custtab custs;
-	struct ipmap_ent e;
-	MDB_txn		*txn = NULL;
-	MDB_cursor	*cur = NULL;
+	MDB_cursor	*cur;
 	MDB_val		 k, v;
 	struct ipaddr	 net;
-	unsigned char	 start = IPMAP_KEY_V4;
-	const unsigned char *p, *end, *chain[130];
-	size_t		 alen, nents[130], i;
+	struct ipmap_ent e;
+	const unsigned char *p, *end, *rec, *chain[130];
+	size_t		 alen = family == IPADDR_V4 ? 4 : 16, nents[130], i;
 	unsigned	 nchain, c;
 	uint16_t	 n16;
-	int		 rc, ret = -1, plens[130];
+	int		 rc, n, r, plens[130];
 
-	if ((g = gen_take(map, err, errlen)) == NULL)
-		return -1;
-	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
-	    (rc = custtab_load(txn, g->dbi, &custs)) != 0 ||
-	    (rc = mdb_cursor_open(txn, g->dbi, &cur)) != 0) {
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0) {
 		snprintf(err, errlen, "%s", mdb_strerror(rc));
-		goto out;
+		return -1;
 	}
-	fputs("prefix,customer,address,valid_from,valid_until,ports\n", fp);
-	k.mv_data = &start;
-	k.mv_size = 1;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	memset(&net, 0, sizeof(net));
+	net.family = (uint8_t)family;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned char fam = ((unsigned char *)k.mv_data)[0];
-		int n, r;
-
-		alen = fam == IPMAP_KEY_V4 ? 4 : 16;
-		if ((fam != IPMAP_KEY_V4 && fam != IPMAP_KEY_V6) ||
-		    k.mv_size != alen + 1 || (n = chunk_count(&v, alen)) == -1)
+		if (k.mv_size != (family == IPADDR_V4 ? 4 : 16) ||
+		    (n = chunk_count(&v, alen)) == -1)
 			goto bad;
 		end = (const unsigned char *)v.mv_data + v.mv_size;
-		memset(&net, 0, sizeof(net));
-		net.family = fam == IPMAP_KEY_V4 ? IPADDR_V4 : IPADDR_V6;
 		for (r = 0; r < n; r++) {
-			const unsigned char *rec;
-
 			if ((rec = chunk_record(&v, alen, n, r)) == NULL)
 				goto bad;
-			p = rec;
-			nchain = p[alen];
-			if (nchain > 129)
+			if ((nchain = rec[alen]) > 129)
 				goto bad;
 			/* Collect the chain, then write it least specific
 			 * first. */
-			for (c = 0, p += alen + 1; c < nchain; c++) {
+			for (c = 0, p = rec + alen + 1; c < nchain; c++) {
 				if (end - p < IPMAP_CHAIN_HDR)
 					goto bad;
 				plens[c] = p[0];
@@ -810,28 +810,55 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 				mask_prefix(rec, alen, plens[c], net.a);
 				if (memcmp(net.a, rec, alen) != 0)
 					continue;	/* not its start */
-				if (dump_prefix(fp, &custs, &net, plens[c],
+				if (dump_prefix(fp, custs, &net, plens[c],
 				    chain[c], end, nents[c], err,
-				    errlen) == -1)
-					goto out;
+				    errlen) == -1) {
+					mdb_cursor_close(cur);
+					return -1;
+				}
 			}
 		}
 	}
+	mdb_cursor_close(cur);
 	if (rc != MDB_NOTFOUND) {
 		snprintf(err, errlen, "%s", mdb_strerror(rc));
+		return -1;
+	}
+	return 0;
+bad:
+	mdb_cursor_close(cur);
+	snprintf(err, errlen, "malformed range chunk");
+	return -1;
+}
+
+/* Write the map back as CSV. */
+int
+ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
+{
+	struct gen	*g;
+	struct ipmap_custtab custs;
+	MDB_txn		*txn = NULL;
+	int		 rc, ret = -1;
+
+	if ((g = gen_take(map, err, errlen)) == NULL)
+		return -1;
+	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
+	    (rc = custtab_load(txn, g->dbi, &custs)) != 0) {
+		snprintf(err, errlen, "%s: %s", g->name, mdb_strerror(rc));
 		goto out;
 	}
+	fputs("prefix,customer,address,valid_from,valid_until,ports\n", fp);
+	if (dump_family(fp, txn, g->dbi4, IPADDR_V4, &custs, err,
+	    errlen) == -1 ||
+	    dump_family(fp, txn, g->dbi6, IPADDR_V6, &custs, err,
+	    errlen) == -1)
+		goto out;
 	if (fflush(fp) == EOF || ferror(fp)) {
 		snprintf(err, errlen, "write error: %s", strerror(errno));
 		goto out;
 	}
 	ret = 0;
-	goto out;
-bad:
-	snprintf(err, errlen, "%s: malformed range chunk", g->name);
 out:
-	if (cur)
-		mdb_cursor_close(cur);
 	if (txn)
 		mdb_txn_abort(txn);
 	gen_give(map, g);

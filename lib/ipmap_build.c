@@ -822,7 +822,8 @@ check_entries(struct build *b)
 struct writer {
 	MDB_env		*env;
 	MDB_txn		*txn;
-	MDB_dbi		 dbi;
+	MDB_dbi		 dbi;		/* main: metadata, customers */
+	MDB_dbi		 dbi4, dbi6;	/* the chunks of each family */
 	/* the chunk being filled (see ipmap_int.h) */
 	uint8_t		 cfam;
 	size_t		 cn;		/* ranges in it */
@@ -861,10 +862,10 @@ grow_if_needed(struct writer *w)
 	return 0;
 }
 
-/* Put one record (append order unless flags say otherwise). */
+/* Put one record into dbi (append order unless flags say otherwise). */
 static int
-wput(struct writer *w, const void *k, size_t klen, const void *v,
-    size_t vlen, unsigned flags)
+wput(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
+    const void *v, size_t vlen, unsigned flags)
 {
 	MDB_val	 key, val;
 	int	 rc;
@@ -873,7 +874,7 @@ wput(struct writer *w, const void *k, size_t klen, const void *v,
 	key.mv_size = klen;
 	val.mv_data = (void *)(uintptr_t)v;
 	val.mv_size = vlen;
-	if ((rc = mdb_put(w->txn, w->dbi, &key, &val, flags)) != 0)
+	if ((rc = mdb_put(w->txn, dbi, &key, &val, flags)) != 0)
 		return rc;
 	if (++w->puts == TXN_BATCH) {
 		if ((rc = mdb_txn_commit(w->txn)) != 0) {
@@ -943,10 +944,9 @@ struct open_prefix {
 static int
 chunk_flush(struct writer *w)
 {
-	unsigned char	 key[17];
 	size_t		 alen = w->cfam == IPADDR_V4 ? 4 : 16, i, hdr;
 	uint16_t	 n = (uint16_t)w->cn;
-	uint32_t	 off;
+	uint32_t	 off, k4;
 
 	if (w->cn == 0)
 		return 0;
@@ -964,12 +964,16 @@ chunk_flush(struct writer *w)
 	}
 	if (buf_append(&w->cval, w->crecs.data, w->crecs.len))
 		return ENOMEM;
-	key[0] = w->cfam == IPADDR_V4 ? IPMAP_KEY_V4 : IPMAP_KEY_V6;
-	memcpy(key + 1, w->cends[w->cn - 1], alen);
 	w->cn = 0;
 	buf_reset(&w->crecs);
 	w->b->chunks++;
-	return wput(w, key, alen + 1, w->cval.data, w->cval.len, MDB_APPEND);
+	if (w->cfam == IPADDR_V4) {
+		k4 = ipmap_v4key(w->cends[n - 1]);
+		return wput(w, w->dbi4, &k4, sizeof(k4), w->cval.data,
+		    w->cval.len, MDB_APPEND);
+	}
+	return wput(w, w->dbi6, w->cends[n - 1], 16, w->cval.data,
+	    w->cval.len, MDB_APPEND);
 }
 
 /* Add one range [start, end] covered by the open prefixes to the chunk. */
@@ -1131,8 +1135,7 @@ write_customers(struct writer *w)
 	k.mv_size = 1;
 	v.mv_data = NULL;
 	v.mv_size = hdr + b->carena_len;
-	if ((rc = mdb_put(w->txn, w->dbi, &k, &v, MDB_APPEND |
-	    MDB_RESERVE)) != 0)
+	if ((rc = mdb_put(w->txn, w->dbi, &k, &v, MDB_RESERVE)) != 0)
 		return rc;
 	p = v.mv_data;
 	memcpy(p, &n, 4);
@@ -1167,10 +1170,15 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 	if ((rc = mdb_env_create(&w.env)) != 0)
 		goto out;
 	if ((rc = mdb_env_set_mapsize(w.env, mapsize)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(w.env, 2)) != 0 ||
 	    (rc = mdb_env_open(w.env, file, MDB_NOSUBDIR | MDB_NOLOCK |
 	    MDB_NOSYNC | MDB_NOMETASYNC, 0644)) != 0 ||
 	    (rc = mdb_txn_begin(w.env, NULL, 0, &w.txn)) != 0 ||
-	    (rc = mdb_dbi_open(w.txn, NULL, 0, &w.dbi)) != 0)
+	    (rc = mdb_dbi_open(w.txn, NULL, 0, &w.dbi)) != 0 ||
+	    (rc = mdb_dbi_open(w.txn, IPMAP_DB_V4, MDB_CREATE |
+	    MDB_INTEGERKEY, &w.dbi4)) != 0 ||
+	    (rc = mdb_dbi_open(w.txn, IPMAP_DB_V6, MDB_CREATE,
+	    &w.dbi6)) != 0)
 		goto out;
 	if ((rc = write_customers(&w)) != 0)
 		goto out;
@@ -1186,8 +1194,8 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 		rc = ENOMEM;
 		goto out;
 	}
-	if ((rc = wput(&w, IPMAP_KEY_META, IPMAP_KEY_META_LEN, meta.data,
-	    meta.len, 0)) != 0)
+	if ((rc = wput(&w, w.dbi, IPMAP_KEY_META, IPMAP_KEY_META_LEN,
+	    meta.data, meta.len, 0)) != 0)
 		goto out;
 	rc = mdb_txn_commit(w.txn);
 	w.txn = NULL;

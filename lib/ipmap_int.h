@@ -13,25 +13,26 @@
  *			   they notice a new map at their next lookup;
  *	.lock		   flock(2)ed by a loader for the length of a load.
  *
- * Inside a generation, one unnamed database, keys in this order:
+ * Inside a generation, the main (unnamed) database holds:
  *	"\0meta"		text lines "name<TAB>value";
  *	0x01			the customer table, one value: u32 n, then
  *				u32 off[n + 1] (host order), then the records
  *				"customer\0address", record i at
  *				[off[i], off[i + 1]) from the start;
- *	0x04 end[4]		a chunk of IPv4 ranges, keyed by the LAST
- *				address of its last range;
- *	0x06 end[16]		a chunk of IPv6 ranges, likewise.
+ * the database "ipv4" (MDB_INTEGERKEY) holds the chunks of IPv4 ranges,
+ * each keyed by the last address of its last range as a host-order
+ * 32-bit integer, and the database "ipv6" the chunks of IPv6 ranges,
+ * keyed by that address (16 bytes, network order).
  * The prefixes of a family are flattened at build time into disjoint
  * ranges of addresses; each range holds every prefix covering it, most
  * specific first, with their entries.  Consecutive ranges are packed into
  * chunks of up to IPMAP_CHUNK_MAX ranges (about IPMAP_CHUNK_BYTES, so
  * that a chunk still fits in a B-tree leaf page and the tree has a key per
- * chunk, not per range).  A lookup is one
- * MDB_SET_RANGE (the first chunk whose last address is not below the
- * address) and a binary search of the chunk's table of range ends.  The
- * customer table is fetched once per read transaction; a hit then reads
- * its record by index, without another B-tree descent.
+ * chunk, not per range).  A lookup is one MDB_SET_RANGE (the first chunk
+ * whose last address is not below the address) and a binary search of
+ * the chunk's table of range ends.  The customer table is fetched once per
+ * read transaction; a hit then reads its record by index, without another
+ * B-tree descent.
  *
  * A chunk value is:
  *	u16 n, u16 0		ranges in the chunk
@@ -61,7 +62,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define IPMAP_FORMAT_VERSION	3
+#define IPMAP_FORMAT_VERSION	4
 
 #define IPMAP_CURRENT		"current"
 #define IPMAP_GENERATION	"generation"
@@ -72,8 +73,8 @@
 #define IPMAP_KEY_META		"\0meta"
 #define IPMAP_KEY_META_LEN	5
 #define IPMAP_KEY_CUST		0x01
-#define IPMAP_KEY_V4		0x04
-#define IPMAP_KEY_V6		0x06
+#define IPMAP_DB_V4		"ipv4"
+#define IPMAP_DB_V6		"ipv6"
 
 #define IPMAP_CHAIN_HDR		3
 #define IPMAP_CHUNK_HDR		4
@@ -171,6 +172,14 @@ ipmap_ent_get(const unsigned char *p, const unsigned char *end,
 		p += 4;
 	}
 	return p;
+}
+
+/* The key of IPv4 address a (4 bytes, network order) in "ipv4". */
+static inline uint32_t
+ipmap_v4key(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
 }
 
 /* Non-zero if entry e is valid at time t. */

@@ -25,8 +25,8 @@ fuzz_fuzz_complaint_LDADD = $(LIBABUSE)
 check_PROGRAMS += t/test_hostile
 t_test_hostile_SOURCES = t/test_hostile.c t/tap.h
 t_test_hostile_LDADD = $(LIBABUSE)
-TESTS += t/test_hostile t/test_fuzz_regress.sh t/test_hostile.sh
-dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile.sh \
+TESTS += t/test_hostile t/test_fuzz_regress.sh t/test_hostile_dryrun.sh
+dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile_dryrun.sh \
 	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh
 EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict t/hostile/map.csv \

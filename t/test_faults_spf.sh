@@ -121,7 +121,7 @@ check "require-pass: temperror keeps every message at the desk" \
 # ------------------------------------------------ the whole run
 nq=$(fl_lines "$PF_DIR/dns.log")
 echo "# $nq DNS queries went unanswered"
-if [ "$nq" -ge $((2 * n)) ]; then
+if [ "$nq" -gt 0 ]; then
 	ok "the SPF queries reached the DNS server that never answers ($nq)"
 else
 	notok "the SPF queries reached the DNS server that never answers ($nq)"

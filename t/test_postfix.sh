@@ -18,6 +18,7 @@
 
 . "$top_srcdir/t/lib/postfix.sh"
 
+# skip REASON: this test cannot run here
 skip() {
 	echo "1..0 # SKIP $*"
 	exit 77
@@ -36,11 +37,13 @@ nkill=40
 
 echo "1..18"
 t=0
+# ok NAME, notok NAME: one TAP line
 ok() {
 	t=$((t + 1))
 	echo "ok $t - $*"
 }
-notok() {
+not# ok NAME, notok NAME: one TAP line
+ok() {
 	t=$((t + 1))
 	echo "not ok $t - $*"
 }
@@ -54,6 +57,7 @@ check() {
 		echo "#   expected: '$3'"
 	fi
 }
+# bail REASON: stop the whole test, with the logs
 bail() {
 	echo "Bail out! $*"
 	pf_maillog_tail 30
@@ -105,9 +109,12 @@ send "$desk" "$PF_DIR/forged-keep.eml" forged-keep@test
 
 pf_wait "$sent" 60 || bail "messages not delivered"
 pf_envelopes >"$PF_DIR/env1"
+# rcpts MSGID: the final envelope recipients of a message
 rcpts() {
 	awk -F '\t' -v id="$1" '$1 == id { print $2 }' "$PF_DIR/env1"
 }
+# field MSGID N: column N of its pf_envelopes line (4: how many
+# X-Abuse-Route headers, 5: their values)
 field() {
 	awk -F '\t' -v id="$1" -v f="$2" '$1 == id { print $f }' "$PF_DIR/env1"
 }

@@ -20,6 +20,7 @@
 
 . "$top_srcdir/t/lib/postfix.sh"
 
+# skip REASON: this test cannot run here
 skip() {
 	echo "1..0 # SKIP $*"
 	exit 77
@@ -35,6 +36,7 @@ pf_programs
 [ -f "$PF_RULES" ] || skip "no rules file $PF_RULES"
 
 desk=abuse@provider.test
+# bail REASON: stop the whole test, with the log
 bail() {
 	echo "Bail out! $*"
 	pf_maillog_tail 30

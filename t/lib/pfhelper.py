@@ -25,7 +25,7 @@
 #		lowercased, sorted, comma separated; ROUTE: the X-Abuse-Route
 #		header values joined by " | ")
 #	pfhelper.py count SINKDIR
-#		print the number of complete dumps in SINKDIR
+#		print the number of dumps in SINKDIR
 #
 import os
 import re
@@ -154,12 +154,16 @@ def unfold(value):
 
 
 def read_dump(path):
-	"""Return (complete, rcpts, headers) of one smtp-sink dump."""
+	"""Return (rcpts, headers) of one smtp-sink dump.
+
+	smtp-sink writes its own records (X-Client-Addr:, X-Mail-Args:, one
+	X-Rcpt-Args: per RCPT, ...) as header lines before the message
+	header, so the whole head parses as one header section.  Callers
+	read dumps once the Postfix queue is empty, when every transaction
+	is complete."""
 	with open(path, "rb") as f:
 		data = f.read()
 	text = data.decode("utf-8", "replace").replace("\r\n", "\n")
-	# A dump ends with the message followed by an empty line.
-	complete = text.endswith("\n\n") or text.endswith("\n")
 	rcpts = []
 	headers = []
 	# smtp-sink records come first, then the message header.
@@ -181,7 +185,7 @@ def read_dump(path):
 			m = re.search(r"<([^>]*)>", value)
 			addr = m.group(1) if m else value.split()[0]
 			rcpts.append(addr.strip().lower())
-	return complete, rcpts, [(n, unfold(v)) for n, v in headers]
+	return rcpts, [(n, unfold(v)) for n, v in headers]
 
 
 def dump_files(sinkdir):
@@ -196,9 +200,7 @@ def parse(sinkdir):
 	msgs = {}
 	order = []
 	for path in dump_files(sinkdir):
-		complete, rcpts, headers = read_dump(path)
-		if not complete:
-			continue
+		rcpts, headers = read_dump(path)
 		msgid = "-"
 		for name, value in headers:
 			if name == "message-id":

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_hostile.sh - hostile complaints and hostile map rows, end to end.
+# test_hostile_dryrun.sh - hostile complaints and map rows, end to end.
 #
 # The complaints made by t/hostile/mkhostile.sh are decided by the dry run
 # (t/dryrun_driver, the library's dryrun_files()) against the map
