@@ -68,8 +68,8 @@ then
     exit 1
 fi
 FUZZ_CFLAGS="-g -O1 -fno-omit-frame-pointer -pthread $SAN \
--I$b -I$top_srcdir/lib -I$top_srcdir/fuzz $(make -s -C "$b" fuzz-print-cflags)"
-FUZZ_LIBS="$b/lib/.libs/libabuse.a $(make -s -C "$b" fuzz-print-libs)"
+-I$b -I$top_srcdir/lib -I$top_srcdir/fuzz $(make -s -C "$b" fuzz-print-cflags | tail -1)"
+FUZZ_LIBS="$b/lib/.libs/libabuse.a $(make -s -C "$b" fuzz-print-libs | tail -1)"
 failed=0
 
 # 2. The targets.

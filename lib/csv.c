@@ -149,6 +149,32 @@ csv_fail(csv_t *c, unsigned long line, const char *why)
 	return -1;
 }
 
+/*
+ * Copy the run of plain printable ASCII at the read position into the
+ * record (stopping at a comma unless quoted, and at a quote); the byte
+ * after it goes through the careful path.  Returns 0, or -1 if the record
+ * would get too long.
+ */
+static int
+csv_plain_run(csv_t *c, int quoted)
+{
+	const unsigned char *p = c->in + c->ipos, *e = c->in + c->ilen, *q;
+	size_t		 n;
+
+	for (q = p; q < e && *q >= 0x20 && *q < 0x7f && *q != '"' &&
+	    (quoted || *q != ','); q++)
+		;
+	n = (size_t)(q - p);
+	if (n == 0)
+		return 0;
+	if (c->rlen + n > CSV_MAX_RECORD)
+		return -1;
+	memcpy(c->rec + c->rlen, p, n);
+	c->rlen += n;
+	c->ipos += n;
+	return 0;
+}
+
 /* Read one record. */
 int
 csv_read(csv_t *c, struct csv_record *rec)
@@ -194,6 +220,9 @@ csv_read(csv_t *c, struct csv_record *rec)
 			quoted = 1;
 		}
 		for (;;) {
+			if (!after_quote && c->u8need == 0 &&
+			    csv_plain_run(c, quoted) == -1)
+				return csv_fail(c, start, "record too long");
 			ch = csv_getc(c);
 			if (ch == -1 && c->fatal)
 				return -1;

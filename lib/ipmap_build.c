@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,10 +63,39 @@ struct berr {
 	size_t		 off;		/* into the message arena */
 };
 
+/* A slot of the customer hash table. */
+struct chslot {
+	uint32_t	 hash;
+	uint32_t	 idx;		/* customer index + 1, 0 empty */
+};
+
 /* Interned (customer, address) pairs. */
 struct cust {
 	size_t		 off;		/* "customer\0address\0" in arena */
 	uint16_t	 clen, alen;
+};
+
+/* The SHA-256 of the source is computed by a second thread. */
+#define HASH_SLOTS	4
+#define HASH_BLOCK	65536
+
+struct hasher {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct sha256	*hash;
+	unsigned char	*buf;		/* HASH_SLOTS blocks */
+	size_t		 len[HASH_SLOTS];
+	unsigned	 head, tail;	/* blocks put, blocks hashed */
+	int		 done, running;
+};
+
+/* A checked row waiting for its customer to be interned. */
+#define PEND_SLOTS	16
+struct pending {
+	struct bent	 e;
+	size_t		 clen, alen;
+	char		 text[IPMAP_CUSTOMER_MAX + IPMAP_ADDRESS_MAX];
 };
 
 struct build {
@@ -73,7 +104,7 @@ struct build {
 	size_t		 nent, aent;
 	struct cust	*cust;
 	size_t		 ncust, acust;
-	uint32_t	*chash;		/* customer index + 1, 0 empty */
+	struct chslot	*chash;
 	size_t		 chsize;
 	char		*carena;
 	size_t		 carena_len, carena_size;
@@ -88,6 +119,9 @@ struct build {
 	uint64_t	 count4[33], count6[129];
 	char		 sha[SHA256_HEXLEN];
 	struct sha256	 hash;
+	struct hasher	 hasher;
+	struct pending	 pend[PEND_SLOTS];
+	unsigned	 pend_head, pend_tail;
 	uint64_t	 bytes_read, bytes_total, next_report;
 	const struct ipmap_build_opts *opts;
 };
@@ -176,40 +210,95 @@ fnv(const char *s, size_t len, uint32_t h)
 	return h;
 }
 
+/*
+ * Zeroed memory for a hash table of size bytes; big tables get huge pages
+ * where the system gives them, as they are probed at random.
+ */
+static void *
+table_alloc(size_t size)
+{
+	void	*p;
+
+	if (size < ((size_t)2 << 20))
+		return calloc(1, size);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* Free a table from table_alloc() of size bytes. */
+static void
+table_free(void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	if (size < ((size_t)2 << 20))
+		free(p);
+	else
+		munmap(p, size);
+}
+
+/* Hash of (customer, address) for the intern table. */
+static uint32_t
+cust_hash(const char *c, size_t clen, const char *a, size_t alen)
+{
+	uint32_t h = fnv(a, alen, fnv(c, clen, 2166136261u));
+
+	return h ^ h >> 15;		/* mix the high bits into the index */
+}
+
+/* Start fetching the intern table slot of (c, a) into the cache. */
+static void
+cust_prefetch(const struct build *b, const char *c, size_t clen,
+    const char *a, size_t alen)
+{
+	if (b->chsize > 0)
+		__builtin_prefetch(&b->chash[cust_hash(c, clen, a, alen) &
+		    (b->chsize - 1)]);
+}
+
 /* Intern (customer, address); its id, or -1 when out of memory. */
 static int64_t
 cust_intern(struct build *b, const char *c, size_t clen, const char *a,
     size_t alen)
 {
-	uint32_t	 h, *nh;
+	struct chslot	*nh, *sl;
+	uint32_t	 h;
 	size_t		 i, k, need;
 	struct cust	*cu;
 
 	if (b->ncust * 2 >= b->chsize) {
 		size_t n = b->chsize ? b->chsize * 2 : 1024;
 
-		if ((nh = calloc(n, sizeof(*nh))) == NULL)
+		if ((nh = table_alloc(n * sizeof(*nh))) == NULL)
 			return -1;
-		for (i = 0; i < b->ncust; i++) {
-			cu = &b->cust[i];
-			h = fnv(b->carena + cu->off + cu->clen + 1, cu->alen,
-			    fnv(b->carena + cu->off, cu->clen, 2166136261u));
-			for (k = h & (n - 1); nh[k] != 0; k = (k + 1) & (n - 1))
+		for (i = 0; i < b->chsize; i++) {
+			if (b->chash[i].idx == 0)
+				continue;
+			for (k = b->chash[i].hash & (n - 1); nh[k].idx != 0;
+			    k = (k + 1) & (n - 1))
 				;
-			nh[k] = (uint32_t)i + 1;
+			nh[k] = b->chash[i];
 		}
-		free(b->chash);
+		table_free(b->chash, b->chsize * sizeof(*nh));
 		b->chash = nh;
 		b->chsize = n;
 	}
-	h = fnv(a, alen, fnv(c, clen, 2166136261u));
-	for (k = h & (b->chsize - 1); b->chash[k] != 0;
+	h = cust_hash(c, clen, a, alen);
+	for (k = h & (b->chsize - 1); (sl = &b->chash[k])->idx != 0;
 	    k = (k + 1) & (b->chsize - 1)) {
-		cu = &b->cust[b->chash[k] - 1];
+		if (sl->hash != h)
+			continue;
+		cu = &b->cust[sl->idx - 1];
 		if (cu->clen == clen && cu->alen == alen &&
 		    memcmp(b->carena + cu->off, c, clen) == 0 &&
 		    memcmp(b->carena + cu->off + clen + 1, a, alen) == 0)
-			return b->chash[k] - 1;
+			return sl->idx - 1;
 	}
 	if (b->ncust == b->acust) {
 		size_t n = b->acust ? b->acust * 2 : 1024;
@@ -240,7 +329,8 @@ cust_intern(struct build *b, const char *c, size_t clen, const char *a,
 	memcpy(b->carena + b->carena_len + clen + 1, a, alen);
 	b->carena[b->carena_len + clen + 1 + alen] = '\0';
 	b->carena_len += need;
-	b->chash[k] = (uint32_t)b->ncust + 1;
+	sl->hash = h;
+	sl->idx = (uint32_t)b->ncust + 1;
 	return (int64_t)b->ncust++;
 }
 
@@ -416,7 +506,59 @@ bent_add(struct build *b, const struct bent *e)
 	return 0;
 }
 
-/* Check and store one data row; errors are collected, -1 only on ENOMEM. */
+/*
+ * Rows wait a little in a ring before their customer is interned, so
+ * that the random access to the intern table, started with a prefetch
+ * when the row comes in, has finished when it is needed.
+ */
+
+/* Intern the oldest pending row and store it; 0, or -1 on ENOMEM. */
+static int
+pend_pop(struct build *b)
+{
+	struct pending	*pd = &b->pend[b->pend_tail % PEND_SLOTS];
+	int64_t		 cid;
+
+	cid = cust_intern(b, pd->text, pd->clen, pd->text + pd->clen + 1,
+	    pd->alen);
+	b->pend_tail++;
+	if (cid == -1)
+		return -1;
+	pd->e.cid = (uint32_t)cid;
+	return bent_add(b, &pd->e);
+}
+
+/* Queue a checked row with its customer and address. */
+static int
+pend_push(struct build *b, const struct bent *e, const char *c, size_t clen,
+    const char *a, size_t alen)
+{
+	struct pending	*pd;
+
+	if (b->pend_head - b->pend_tail == PEND_SLOTS && pend_pop(b) == -1)
+		return -1;
+	pd = &b->pend[b->pend_head++ % PEND_SLOTS];
+	pd->e = *e;
+	pd->clen = clen;
+	pd->alen = alen;
+	memcpy(pd->text, c, clen);
+	pd->text[clen] = '\0';
+	memcpy(pd->text + clen + 1, a, alen);
+	cust_prefetch(b, c, clen, a, alen);
+	return 0;
+}
+
+/* Store every pending row; 0, or -1 on ENOMEM. */
+static int
+pend_drain(struct build *b)
+{
+	while (b->pend_tail != b->pend_head)
+		if (pend_pop(b) == -1)
+			return -1;
+	return 0;
+}
+
+/* Check and queue one data row; errors are collected, -1 only on ENOMEM. */
 static int
 read_row(struct build *b, const struct csv_record *r, const int *col,
     size_t ncols)
@@ -427,7 +569,6 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	char		 tmp[128];
 	size_t		 len;
 	int		 plen, bad = 0;
-	int64_t		 cid;
 
 	if (r->nfields != ncols) {
 		berror(b, r->line, "%zu fields, the header has %zu",
@@ -516,13 +657,9 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	}
 	if (bad)
 		return 0;
-	cid = cust_intern(b, r->field[col[COL_CUSTOMER]],
+	return pend_push(b, &e, r->field[col[COL_CUSTOMER]],
 	    r->len[col[COL_CUSTOMER]], r->field[col[COL_ADDRESS]],
 	    r->len[col[COL_ADDRESS]]);
-	if (cid == -1)
-		return -1;
-	e.cid = (uint32_t)cid;
-	return bent_add(b, &e);
 }
 
 /* Map the header row to columns; 0, or -1 (errors collected). */
@@ -570,13 +707,105 @@ read_header(struct build *b, const struct csv_record *r, int *col)
 	return bad ? -1 : 0;
 }
 
+/* The hashing thread: hash blocks as they come. */
+static void *
+hasher_main(void *arg)
+{
+	struct hasher	*hs = arg;
+	unsigned	 slot;
+
+	pthread_mutex_lock(&hs->mu);
+	for (;;) {
+		while (hs->tail == hs->head && !hs->done)
+			pthread_cond_wait(&hs->cv, &hs->mu);
+		if (hs->tail == hs->head)
+			break;
+		slot = hs->tail % HASH_SLOTS;
+		pthread_mutex_unlock(&hs->mu);
+		sha256_update(hs->hash, hs->buf + (size_t)slot * HASH_BLOCK,
+		    hs->len[slot]);
+		pthread_mutex_lock(&hs->mu);
+		hs->tail++;
+		pthread_cond_broadcast(&hs->cv);
+	}
+	pthread_mutex_unlock(&hs->mu);
+	return NULL;
+}
+
+/* Start the hashing thread; if it cannot run, hashing is done inline. */
+static void
+hasher_start(struct hasher *hs, struct sha256 *hash)
+{
+	memset(hs, 0, sizeof(*hs));
+	hs->hash = hash;
+	if ((hs->buf = malloc((size_t)HASH_SLOTS * HASH_BLOCK)) == NULL)
+		return;
+	pthread_mutex_init(&hs->mu, NULL);
+	pthread_cond_init(&hs->cv, NULL);
+	if (pthread_create(&hs->thread, NULL, hasher_main, hs) != 0) {
+		pthread_mutex_destroy(&hs->mu);
+		pthread_cond_destroy(&hs->cv);
+		free(hs->buf);
+		hs->buf = NULL;
+		return;
+	}
+	hs->running = 1;
+}
+
+/* Hand len bytes of p to the hash. */
+static void
+hasher_put(struct hasher *hs, const void *vp, size_t len)
+{
+	const unsigned char *p = vp;
+	size_t		 n;
+	unsigned	 slot;
+
+	if (!hs->running) {
+		sha256_update(hs->hash, p, len);
+		return;
+	}
+	while (len > 0) {
+		n = len < HASH_BLOCK ? len : HASH_BLOCK;
+		pthread_mutex_lock(&hs->mu);
+		while (hs->head - hs->tail == HASH_SLOTS)
+			pthread_cond_wait(&hs->cv, &hs->mu);
+		slot = hs->head % HASH_SLOTS;
+		pthread_mutex_unlock(&hs->mu);
+		memcpy(hs->buf + (size_t)slot * HASH_BLOCK, p, n);
+		hs->len[slot] = n;
+		pthread_mutex_lock(&hs->mu);
+		hs->head++;
+		pthread_cond_broadcast(&hs->cv);
+		pthread_mutex_unlock(&hs->mu);
+		p += n;
+		len -= n;
+	}
+}
+
+/* Wait until every byte is hashed and stop the thread. */
+static void
+hasher_finish(struct hasher *hs)
+{
+	if (!hs->running)
+		return;
+	pthread_mutex_lock(&hs->mu);
+	hs->done = 1;
+	pthread_cond_broadcast(&hs->cv);
+	pthread_mutex_unlock(&hs->mu);
+	pthread_join(hs->thread, NULL);
+	pthread_mutex_destroy(&hs->mu);
+	pthread_cond_destroy(&hs->cv);
+	free(hs->buf);
+	hs->running = 0;
+}
+
 /* Hash and count every byte read; report progress. */
 static void
 read_tap(void *arg, const void *p, size_t len)
 {
 	struct build *b = arg;
 
-	sha256_update(&b->hash, p, len);
+	hasher_put(&b->hasher, p, len);
 	b->bytes_read += len;
 	if (b->opts->progress && b->bytes_read >= b->next_report) {
 		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_READ,
@@ -604,7 +833,9 @@ read_source(struct build *b)
 	if (fstat(fileno(fp), &st) == 0)
 		b->bytes_total = (uint64_t)st.st_size;
 	sha256_init(&b->hash);
+	hasher_start(&b->hasher, &b->hash);
 	if ((c = csv_open(fp, read_tap, b)) == NULL) {
+		hasher_finish(&b->hasher);
 		fclose(fp);
 		berror(b, 0, "out of memory");
 		b->sys_error = 1;
@@ -637,8 +868,13 @@ read_source(struct build *b)
 			break;
 		}
 	}
+	if (!b->sys_error && pend_drain(b) == -1) {
+		berror(b, 0, "out of memory");
+		b->sys_error = 1;
+	}
 	csv_close(c);
 	fclose(fp);
+	hasher_finish(&b->hasher);
 	sha256_hex(&b->hash, b->sha);
 	if (!have_header && b->nerr_total == 0)
 		berror(b, 0, "no header row (prefix,customer,address,...)");
@@ -649,16 +885,31 @@ read_source(struct build *b)
 	return b->nerr_total ? -1 : 0;
 }
 
+/* The big-endian 64-bit number at p. */
+static inline uint64_t
+be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 /* Order entries by family, network, length, validity, ports, line. */
 static inline int
 bent_cmp(const struct bent *x, const struct bent *y)
 {
-	int	 r;
+	uint64_t xa, ya;
 
 	if (x->fam != y->fam)
 		return x->fam < y->fam ? -1 : 1;
-	if ((r = memcmp(x->a, y->a, 16)) != 0)
-		return r;
+	if ((xa = be64(x->a)) != (ya = be64(y->a)))
+		return xa < ya ? -1 : 1;
+	if ((xa = be64(x->a + 8)) != (ya = be64(y->a + 8)))
+		return xa < ya ? -1 : 1;
 	if (x->plen != y->plen)
 		return x->plen < y->plen ? -1 : 1;
 	if (x->from != y->from)
@@ -1354,7 +1605,7 @@ build_free(struct build *b)
 {
 	free(b->ent);
 	free(b->cust);
-	free(b->chash);
+	table_free(b->chash, b->chsize * sizeof(*b->chash));
 	free(b->carena);
 	free(b->err);
 	buf_free(&b->emsg);

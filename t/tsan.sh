@@ -30,7 +30,7 @@ if [ ! -f "$TSAN_DIR/Makefile" ]; then
 fi
 
 # Keep only the tests this tree declares.
-declared=$(make -s -C "$TSAN_DIR" fuzz-print-tests 2>/dev/null)
+declared=$(make -s -C "$TSAN_DIR" fuzz-print-tests 2>/dev/null | tail -1)
 tests=""
 for t in $TSAN_TESTS; do
     case " $declared " in
