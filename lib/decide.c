@@ -137,7 +137,8 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	d->cand = out.cand;
 	d->ncand = out.ncand;
 	d->time = out.has_incident ? out.incident : arrival;
-	d->map_serial = map != NULL ? ipmap_serial(map) : 0;
+	/* Every lookup of this decision answers from one map generation. */
+	d->map_serial = map != NULL ? ipmap_pin(map) : 0;
 	for (i = 0; i < d->ncand; i++) {
 		cd = &d->cand[i];
 		if (cd->time == TIME_UNSET)
@@ -153,6 +154,8 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 		if (cd->strength > best)
 			best = cd->strength;
 	}
+	if (map != NULL)
+		ipmap_unpin(map);
 	if (best == 0)
 		return;		/* no-ip */
 	decide_class(d, best);

@@ -58,6 +58,8 @@ struct gen {
 	int64_t		 built;
 	char		 hash[SHA256_HEXLEN];
 	char		 name[64];	/* file name in the directory */
+	dev_t		 dev;		/* the file's identity: a directory */
+	ino_t		 ino;		/* rebuilt from scratch reuses names */
 	char		*meta;		/* the metadata text */
 	int		 refs;		/* in service + threads using it */
 };
@@ -69,6 +71,7 @@ struct tstate {
 	MDB_txn		*txn;
 	MDB_cursor	*cur4, *cur6;
 	struct ipmap_custtab custs;	/* valid while txn is open */
+	int		 pinned;	/* stay on gen until ipmap_unpin() */
 	struct tstate	*prev, *next;
 };
 
@@ -179,6 +182,7 @@ gen_open(ipmap_t *map, const char *name)
 	struct ipmap_custtab custs;
 	MDB_txn		*txn = NULL;
 	MDB_val		 k, v;
+	struct stat	 st;
 	char		 path[PATH_MAX], tmp[64];
 	int		 rc;
 
@@ -192,6 +196,13 @@ gen_open(ipmap_t *map, const char *name)
 		return NULL;
 	}
 	memcpy(g->name, name, strlen(name) + 1);
+	if (stat(path, &st) == -1) {
+		set_err(map, "%s: %s", path, strerror(errno));
+		free(g);
+		return NULL;
+	}
+	g->dev = st.st_dev;
+	g->ino = st.st_ino;
 	if ((rc = mdb_env_create(&g->env)) != 0)
 		goto fail;
 	if ((rc = mdb_env_set_maxdbs(g->env, 2)) != 0 ||
@@ -278,6 +289,7 @@ static void
 refresh_locked(ipmap_t *map, int64_t now)
 {
 	struct gen	*g, *old = map->cur;
+	struct stat	 st;
 	char		 path[PATH_MAX], name[64];
 	ssize_t		 n;
 
@@ -296,7 +308,13 @@ refresh_locked(ipmap_t *map, int64_t now)
 		return;
 	}
 	name[n] = '\0';
-	if (old && strcmp(old->name, name) == 0)
+	/*
+	 * The same name is the same generation only if it is the same file:
+	 * a map directory deleted and built again starts its serials, and so
+	 * its file names, afresh.
+	 */
+	if (old && strcmp(old->name, name) == 0 && stat(path, &st) == 0 &&
+	    st.st_dev == old->dev && st.st_ino == old->ino)
 		return;
 	/* A generation that failed is tried again only now and then. */
 	if (strcmp(map->failed, name) == 0 && now < map->retry_failed)
@@ -398,7 +416,7 @@ tstate_get(ipmap_t *map)
 		pthread_mutex_unlock(&map->mu);
 	}
 	g = __atomic_load_n(&map->cur, __ATOMIC_ACQUIRE);
-	if (g != NULL && g == ts->gen && ts->cur6 != NULL)
+	if (ts->cur6 != NULL && (ts->pinned || (g != NULL && g == ts->gen)))
 		return ts;
 	pthread_mutex_lock(&map->mu);
 	tstate_release(ts);
@@ -638,6 +656,29 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 }
 
 /* Serial of the generation in service. */
+/* Keep the calling thread on the generation in service now. */
+uint64_t
+ipmap_pin(ipmap_t *map)
+{
+	struct tstate	*ts;
+
+	maybe_refresh(map);
+	if ((ts = tstate_get(map)) == NULL)
+		return 0;
+	ts->pinned = 1;
+	return ts->gen->serial;
+}
+
+/* Let the calling thread move to newer generations again. */
+void
+ipmap_unpin(ipmap_t *map)
+{
+	struct tstate	*ts;
+
+	if ((ts = pthread_getspecific(map->key)) != NULL)
+		ts->pinned = 0;
+}
+
 uint64_t
 ipmap_serial(ipmap_t *map)
 {

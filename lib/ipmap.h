@@ -72,6 +72,17 @@ void	 ipmap_close(ipmap_t *map);
 int	 ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when,
 	    int port, struct ipmap_result *res);
 
+/*
+ * Keep the calling thread's lookups on the map generation in service now,
+ * even if the loader replaces it, until ipmap_unpin(): every lookup of one
+ * decision then answers from one map.  Returns the serial of that
+ * generation, 0 if there is no map (lookups then answer IPMAP_ERROR).
+ * Pins do not nest.
+ */
+uint64_t ipmap_pin(ipmap_t *map);
+/* Let the calling thread move to the newest generation again. */
+void	 ipmap_unpin(ipmap_t *map);
+
 /* Serial number of the map currently in service, 0 if none. */
 uint64_t ipmap_serial(ipmap_t *map);
 

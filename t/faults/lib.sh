@@ -92,20 +92,6 @@ check_true() {
 	fi
 }
 
-# check_known NAME BUG ACTUAL EXPECTED: like check, but a failure is
-# reported as a TODO naming BUG, a known defect that must not fail the
-# suite; once BUG is fixed this passes as a plain ok.
-check_known() {
-	if [ "$3" = "$4" ]; then
-		ok "$1"
-	else
-		FL_T=$((FL_T + 1))
-		echo "not ok $FL_T - $1 # TODO $2"
-		echo "#   got:      '$3'"
-		echo "#   expected: '$4'"
-	fi
-}
-
 # check_mem NAME ACTUAL_KB LIMIT_KB: ACTUAL_KB <= LIMIT_KB; a SKIP on an
 # AddressSanitizer build.
 check_mem() {
