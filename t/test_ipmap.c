@@ -337,6 +337,60 @@ main(void)
 	    "the handle recovers when a good map appears");
 	ipmap_close(map2);
 
+	/* A pinned thread stays on its generation until it unpins. */
+	snprintf(csv, sizeof(csv), "%s/pin.csv", dir);
+	buf_reset(&errs);
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "10.0.0.0/8,pin-a,a@example.com\n") == 0 &&
+	    ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0,
+	    "map A loaded");
+	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
+	    strcmp(r.customer, "pin-a") == 0, "map A answers");
+	is_int(ipmap_pin(map), res.serial, "pin returns the serial of A");
+	buf_reset(&errs);
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "10.0.0.0/8,pin-b,b@example.com\n") == 0 &&
+	    ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0,
+	    "map B loaded while pinned");
+	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
+	    strcmp(r.customer, "pin-a") == 0, "pinned: A still answers");
+	ipmap_unpin(map);
+	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
+	    strcmp(r.customer, "pin-b") == 0, "unpinned: B answers");
+
+	/* A directory removed and built again reuses file names. */
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mapdir);
+		ok(system(cmd) == 0, "map directory removed");
+	}
+	buf_reset(&errs);
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "10.0.0.0/8,pin-c,c@example.com\n") == 0 &&
+	    ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0,
+	    "map C loaded into a new directory");
+	is_int(res.serial, 1, "the new directory starts at serial 1");
+	usleep(1100 * 1000);
+	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
+	    strcmp(r.customer, "pin-c") == 0,
+	    "the rebuilt directory's map is taken (got %s)", r.customer);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mapdir);
+		ok(system(cmd) == 0, "map directory removed again");
+	}
+	buf_reset(&errs);
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "10.0.0.0/8,pin-d,d@example.com\n") == 0 &&
+	    ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0 &&
+	    res.serial == 1, "map D loaded with the same serial and file name");
+	usleep(1100 * 1000);
+	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
+	    strcmp(r.customer, "pin-d") == 0,
+	    "a new file under the old name is taken (got %s)", r.customer);
+
 	/* Dump. */
 	snprintf(csv, sizeof(csv), "%s/dump.csv", dir);
 	fp = fopen(csv, "w");
