@@ -26,18 +26,6 @@
 
 #define TIME_UNSET	INT64_MIN
 
-/* Copy a NUL-terminated string into a fixed array, cut if needed. */
-static void
-copy_str(char *out, size_t size, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
-}
-
 /* Start d as an empty keep. */
 static void
 decision_init(struct decision *d, int64_t arrival)
@@ -57,7 +45,7 @@ take_ip(struct decision *d, const struct candidate *c)
 	d->ip = c->ip;
 	d->port = c->port;
 	d->time = c->time;
-	copy_str(d->rule, sizeof(d->rule), c->rule);
+	str_copyn(d->rule, sizeof(d->rule), c->rule, strlen(c->rule));
 }
 
 /* Decide over the looked-up candidates of strength best. */
@@ -106,9 +94,10 @@ decide_class(struct decision *d, int best)
 	else {
 		d->action = ROUTE_ROUTE;
 		d->reason = "route";
-		copy_str(d->customer, sizeof(d->customer),
-		    found->res.customer);
-		copy_str(d->to, sizeof(d->to), found->res.address);
+		str_copyn(d->customer, sizeof(d->customer),
+		    found->res.customer, strlen(found->res.customer));
+		str_copyn(d->to, sizeof(d->to), found->res.address,
+		    strlen(found->res.address));
 	}
 }
 

@@ -141,16 +141,6 @@ copy_lower(char *out, size_t size, const char *s, size_t len)
 	out[len] = '\0';
 }
 
-/* Copy at most size-1 bytes of s into out, NUL-terminated. */
-static void
-copy_str(char *out, size_t size, const char *s, size_t len)
-{
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, s, len);
-	out[len] = '\0';
-}
-
 /* Turn CRLF (and lone CR) into LF in place; returns the new length. */
 static size_t
 norm_lf(char *s, size_t len)
@@ -202,8 +192,8 @@ add_seg(struct mime *m, int region, const char *ctype, const char *name,
 	}
 	s = &m->seg[m->nseg++];
 	s->region = region;
-	copy_str(s->ctype, sizeof(s->ctype), ctype, strlen(ctype));
-	copy_str(s->name, sizeof(s->name), name, strlen(name));
+	str_copyn(s->ctype, sizeof(s->ctype), ctype, strlen(ctype));
+	str_copyn(s->name, sizeof(s->name), name, strlen(name));
 	s->embedded = emb;
 	s->msgno = msgno;
 	s->data = data;
@@ -424,7 +414,7 @@ param_get(const char *v, size_t vlen, const char *key, char *out,
 				start = j;
 				while (j < vlen && v[j] != ';' && v[j] != ' ')
 					j++;
-				copy_str(out, size, v + start, j - start);
+				str_copyn(out, size, v + start, j - start);
 				return 1;
 			}
 			continue;
@@ -446,7 +436,7 @@ param_get(const char *v, size_t vlen, const char *key, char *out,
 			    v[j] != '\t')
 				j++;
 		}
-		copy_str(out, size, v + start, j - start);
+		str_copyn(out, size, v + start, j - start);
 		return 1;
 	}
 	return 0;
@@ -772,11 +762,11 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 		mname = archive_entry_pathname(ent);
 		if (gz || mname == NULL || strcmp(mname, "data") == 0) {
 			/* a gzip member is named after the attachment */
-			copy_str(mbuf, sizeof(mbuf), name, strlen(name));
+			str_copyn(mbuf, sizeof(mbuf), name, strlen(name));
 			if (name_ends(mbuf, ".gz"))
 				mbuf[strlen(mbuf) - 3] = '\0';
 		} else
-			copy_str(mbuf, sizeof(mbuf), mname, strlen(mname));
+			str_copyn(mbuf, sizeof(mbuf), mname, strlen(mname));
 		if ((ct = type_of_name(mbuf)) == NULL)
 			ct = "application/octet-stream";
 		if (skip_type(ct))
@@ -846,7 +836,7 @@ mime_message(struct mime *m, const char *s, size_t len, size_t depth,
 	if (headers_only || off >= len)
 		return;
 	if (e.ctype[0] == '\0')
-		copy_str(e.ctype, sizeof(e.ctype), "text/plain", 10);
+		str_copyn(e.ctype, sizeof(e.ctype), "text/plain", 10);
 	mime_entity(m, &e, s + off, len - off, depth, emb, msgno);
 }
 
@@ -925,7 +915,7 @@ mime_multipart(struct mime *m, const struct ent *e, const char *s,
 		mime_split_headers(s + start, end - start, MIME_HDR_FIELDS_MAX,
 		    ent_cb, &pe, &off);
 		if (pe.ctype[0] == '\0')
-			copy_str(pe.ctype, sizeof(pe.ctype), digest ?
+			str_copyn(pe.ctype, sizeof(pe.ctype), digest ?
 			    "message/rfc822" : "text/plain", digest ? 14 : 10);
 		/* the line end before a boundary belongs to the boundary */
 		if (end > start && end < len && s[end - 1] == '\n')
@@ -1021,7 +1011,7 @@ mime_parse(mime_t *m, const struct mime_field *hdr, size_t nhdr,
 		ent_field(&e, hdr[i].name, strlen(hdr[i].name), hdr[i].value,
 		    strlen(hdr[i].value));
 	if (e.ctype[0] == '\0')
-		copy_str(e.ctype, sizeof(e.ctype), "text/plain", 10);
+		str_copyn(e.ctype, sizeof(e.ctype), "text/plain", 10);
 	mime_entity(m, &e, body, len, 0, 0, 0);
 	return m->nomem ? -1 : 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ipaddr.h"
+#include "buf.h"
 #include "received.h"
 #include "rules_int.h"
 #include "timeparse.h"
@@ -47,16 +48,6 @@ struct domset {
 	int	 n;
 };
 
-/* Copy at most size-1 bytes, NUL-terminated. */
-static void
-copy_n(char *out, size_t size, const char *s, size_t len)
-{
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, s, len);
-	out[len] = '\0';
-}
-
 /* Is the set holding d? */
 static int
 set_has(const struct domset *s, const char *d)
@@ -77,7 +68,7 @@ set_add(struct domset *s, const char *d)
 {
 	if (d[0] == '\0' || set_has(s, d) || s->n >= RECV_SET_MAX)
 		return;
-	copy_n(s->d[s->n], RECV_DOM_MAX, d, strlen(d));
+	str_copyn(s->d[s->n], RECV_DOM_MAX, d, strlen(d));
 	s->n++;
 }
 
@@ -134,15 +125,15 @@ recv_domain(const char *host, size_t len, char *out, size_t size)
 			    strncmp(p2, "gov.", 4) == 0 ||
 			    strncmp(p2, "edu.", 4) == 0))
 				continue;
-			copy_n(out, size, h + i, n - i);
+			str_copyn(out, size, h + i, n - i);
 			return;
 		}
 		if (cut == 3) {
-			copy_n(out, size, h + i, n - i);
+			str_copyn(out, size, h + i, n - i);
 			return;
 		}
 	}
-	copy_n(out, size, h, n);
+	str_copyn(out, size, h, n);
 }
 
 /* Find " by " at parenthesis depth 0; offset or len. */
@@ -254,7 +245,7 @@ hop_names(struct hop *h)
 				dup = 1;
 		if (dup)
 			continue;
-		copy_n(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
+		str_copyn(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
 		if (internal_name(full))
 			continue;
 		recv_domain(full, strlen(full), d, sizeof(d));
@@ -262,7 +253,7 @@ hop_names(struct hop *h)
 			if (strcmp(h->names[k], d) == 0)
 				dup = 1;
 		if (!dup && d[0] != '\0' && h->nnames < RECV_NAMES_MAX)
-			copy_n(h->names[h->nnames++], RECV_DOM_MAX, d,
+			str_copyn(h->names[h->nnames++], RECV_DOM_MAX, d,
 			    strlen(d));
 	}
 }
