@@ -148,6 +148,15 @@ policy_apply(const struct policy *p, const complaint_t *c,
 		*spf_res = POLICY_SPF_UNCHECKED;
 	if (d->action != ROUTE_ROUTE)
 		return;
+	/*
+	 * A map row naming the desk itself: the route would add the desk's
+	 * address and then delete it, and the complaint could be left with
+	 * no recipient.
+	 */
+	if (policy_is_abuse_rcpt(p->conf, d->to)) {
+		decision_keep(d, "desk-address");
+		return;
+	}
 	if (!policy_auto_submitted_ok(p->conf,
 	    complaint_top_header(c, "Auto-Submitted"))) {
 		decision_keep(d, "auto-submitted");

@@ -164,6 +164,12 @@ test_apply(struct conf *cf)
 	    "keep customer-sender", "From: the customer's address stays");
 	is_str(outcome(&p, plain, "<noc@c1.example>", NULL, NULL),
 	    "keep customer-sender", "envelope sender the customer stays");
+	ok(conf_set(cf, "AbuseRecipients", "abuse@provider.test, "
+	    "NOC@c1.example", why, sizeof(why)) == 0, "desk includes C1");
+	is_str(outcome(&p, plain, NULL, NULL, NULL), "keep desk-address",
+	    "a customer address that is an abuse recipient stays");
+	ok(conf_set(cf, "AbuseRecipients", "abuse@provider.test", why,
+	    sizeof(why)) == 0, "desk is abuse@ again");
 
 	/* A keep is never turned into a route, nor its reason changed. */
 	c = complaint_of(replied);
