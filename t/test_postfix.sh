@@ -42,8 +42,7 @@ ok() {
 	t=$((t + 1))
 	echo "ok $t - $*"
 }
-not# ok NAME, notok NAME: one TAP line
-ok() {
+notok() {
 	t=$((t + 1))
 	echo "not ok $t - $*"
 }
