@@ -65,7 +65,7 @@ struct conf_key {
 #define OFF(f)	offsetof(struct conf, f)
 
 static const struct conf_key keys[] = {
-	{ "Socket", T_SOCKET, OFF(socket), "inet:8895@127.0.0.1",
+	{ "Socket", T_SOCKET, OFF(socket), "local:/var/spool/postfix/abuse-milter/abuse-milter.sock",
 	  "where to listen: inet:PORT@HOST, inet6:PORT@HOST or local:/path" },
 	{ "UserID", T_OPTSTRING, OFF(user_id), "none",
 	  "USER[:GROUP] to run as after opening the socket" },

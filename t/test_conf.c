@@ -74,7 +74,8 @@ test_defaults(void)
 	struct conf *cf = conf_defaults();
 
 	ok(cf != NULL, "defaults load");
-	is_str(cf->socket, "inet:8895@127.0.0.1", "default Socket");
+	is_str(cf->socket, "local:/var/spool/postfix/abuse-milter/abuse-milter.sock",
+	    "default Socket");
 	ok(cf->user_id == NULL && cf->keep_copy == NULL &&
 	    cf->pid_file == NULL && cf->stats_file == NULL,
 	    "UserID, KeepCopy, PidFile, StatsFile default to none");
