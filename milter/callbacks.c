@@ -140,6 +140,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	struct connctx	*cc;
+	snapshot_t	*s;
 
 	*pf2 = *pf3 = 0;
 	if ((cc = conn_get(ctx)) == NULL) {
@@ -153,6 +154,15 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		log_warnx("the MTA does not allow changing recipients: "
 		    "complaints stay at the abuse desk");
 	cc->steps = f1 & WANT_STEPS;
+	/*
+	 * The client address and the HELO name serve SPF alone: without it,
+	 * the MTA need not send the connect and HELO steps at all.
+	 */
+	if ((s = snapshot_acquire()) != NULL) {
+		if (s->conf->spf_policy == SPF_POLICY_OFF)
+			cc->steps |= f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO);
+		snapshot_release(s);
+	}
 	*pf0 = cc->actions;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;

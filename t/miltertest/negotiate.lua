@@ -20,4 +20,7 @@ for _, p in ipairs({ { SMFIP_NR_CONN, "SMFIP_NR_CONN" },
     { SMFIP_NODATA, "SMFIP_NODATA" }, { SMFIP_NOUNKNOWN, "SMFIP_NOUNKNOWN" } }) do
     T.ok(mt.test_option(conn, p[1]), "negotiate: " .. p[2])
 end
+-- This daemon runs with SPFPolicy off: it needs neither step.
+T.ok(mt.test_option(conn, SMFIP_NOCONNECT), "negotiate: SMFIP_NOCONNECT without SPF")
+T.ok(mt.test_option(conn, SMFIP_NOHELO), "negotiate: SMFIP_NOHELO without SPF")
 T.close(conn)
