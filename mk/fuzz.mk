@@ -27,7 +27,8 @@ t_test_hostile_SOURCES = t/test_hostile.c t/tap.h
 t_test_hostile_LDADD = $(LIBABUSE)
 TESTS += t/test_hostile t/test_fuzz_regress.sh t/test_hostile_dryrun.sh
 dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile_dryrun.sh \
-	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh
+	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh \
+	t/valgrind_postfix.sh
 EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict t/hostile/map.csv \
 	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp \
@@ -65,6 +66,10 @@ check-valgrind: all
 	    VALGRIND='$(VALGRIND)' POSTFIX='$(POSTFIX)' \
 	    SMTP_SINK='$(SMTP_SINK)' SMTP_SOURCE='$(SMTP_SOURCE)' \
 	    $(SHELL) $(top_srcdir)/t/valgrind.sh
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    VALGRIND='$(VALGRIND)' POSTFIX='$(POSTFIX)' \
+	    SMTP_SINK='$(SMTP_SINK)' SMTP_SOURCE='$(SMTP_SOURCE)' \
+	    $(SHELL) $(top_srcdir)/t/valgrind_postfix.sh
 
 fuzz-clean:
 	rm -rf fuzz-build tsan-build

@@ -486,7 +486,10 @@ pf_wait_socket() {
 # shell) with $PF_MILTER_CONF and wait until it listens.  Sets
 # PF_MILTER_PID.  Output goes to $PF_DIR/abuse-milter.log.
 pf_milter_start() {
-	"$PF_MILTER" -f -c "$PF_MILTER_CONF" >>"$PF_DIR/abuse-milter.log" 2>&1 &
+	# PF_MILTER_WRAPPER: a command to run the daemon under (valgrind)
+	# shellcheck disable=SC2086
+	${PF_MILTER_WRAPPER:-} "$PF_MILTER" -f -c "$PF_MILTER_CONF" \
+	    >>"$PF_DIR/abuse-milter.log" 2>&1 &
 	PF_MILTER_PID=$!
 	PF_PIDS="$PF_PIDS $PF_MILTER_PID"
 	_pf_i=0
@@ -510,7 +513,10 @@ pf_milter_stop() {
 	[ -n "${PF_MILTER_PID:-}" ] || return 0
 	kill -"${1:-TERM}" "$PF_MILTER_PID" 2>/dev/null
 	_pf_i=0
-	while kill -0 "$PF_MILTER_PID" 2>/dev/null && [ $_pf_i -lt 100 ]; do
+	# under a wrapper (valgrind's leak check) the exit takes longer
+	_pf_n=100
+	[ -z "${PF_MILTER_WRAPPER:-}" ] || _pf_n=600
+	while kill -0 "$PF_MILTER_PID" 2>/dev/null && [ $_pf_i -lt $_pf_n ]; do
 		sleep 0.1
 		_pf_i=$((_pf_i + 1))
 	done
