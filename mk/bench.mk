@@ -8,7 +8,8 @@ bench_empty_milter_SOURCES = bench/empty_milter.c
 bench_empty_milter_CFLAGS = $(AM_CFLAGS) $(MILTER_CFLAGS)
 bench_empty_milter_LDADD = $(MILTER_LIBS)
 
-dist_noinst_SCRIPTS += bench/postfix.sh bench/run.sh bench/loadgen.py
+dist_noinst_SCRIPTS += bench/postfix.sh bench/run.sh bench/loadgen.py \
+	bench/profile.sh
 EXTRA_DIST += docs/PERFORMANCE.md
 
 bench: all
