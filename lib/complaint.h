@@ -85,8 +85,9 @@ struct decision {
  * the incident time (arrival when the complaint gives none), and fill d.
  * Never fails: any internal problem yields ROUTE_KEEP with its reason
  * ("map-error", "internal-error").  Reasons: "route", "no-ip",
- * "unknown-ip", "ambiguous", "multi-customer", "map-error",
- * "internal-error".
+ * "unknown-ip", "ambiguous", "multi-customer", "too-many-ips" (more
+ * addresses of the deciding strength than are kept, so another customer
+ * could hide among them), "map-error", "internal-error".
  */
 void	 route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	    int64_t arrival, struct decision *d);

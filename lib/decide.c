@@ -110,7 +110,7 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	struct extract_out	 out;
 	struct candidate	*cd;
 	size_t			 i;
-	int			 best = 0;
+	int			 best = 0, rc;
 
 	decision_init(d, arrival);
 	memset(&out, 0, sizeof(out));
@@ -118,7 +118,7 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 		d->reason = "internal-error";
 		return;
 	}
-	if (extract_evidence(rules, &in, &out) == -1 && out.ncand == 0) {
+	if ((rc = extract_evidence(rules, &in, &out)) == -1 && out.ncand == 0) {
 		extract_clear(&out);
 		d->reason = "internal-error";
 		return;
@@ -148,9 +148,18 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	if (best == 0)
 		return;		/* no-ip */
 	decide_class(d, best);
-	if (out.errors > 0 && d->action == ROUTE_ROUTE) {
-		/* a pattern hit its limits: the evidence may be incomplete */
+	if (d->action != ROUTE_ROUTE)
+		return;
+	/*
+	 * A route needs every candidate of the deciding class: one left
+	 * out could name another customer.
+	 */
+	if (rc == -1 || out.errors > 0) {
+		/* no memory, or a pattern hit its limits */
 		decision_keep(d, "internal-error");
+		d->customer[0] = '\0';
+	} else if (out.dropped >= best) {
+		decision_keep(d, "too-many-ips");
 		d->customer[0] = '\0';
 	}
 }

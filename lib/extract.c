@@ -96,8 +96,11 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 		    o->cand[i].port == port &&
 		    ipaddr_cmp(&o->cand[i].ip, ip) == 0)
 			return;
-	if (o->ncand >= EXTRACT_CAND_MAX)
+	if (o->ncand >= EXTRACT_CAND_MAX) {
+		if (r->strength > o->dropped)
+			o->dropped = r->strength;
 		return;
+	}
 	if (o->ncand == x->size) {
 		nsize = x->size ? x->size * 2 : 8;
 		c = realloc(o->cand, nsize * sizeof(*c));

@@ -37,6 +37,8 @@ struct extract_out {
 	const char		*incident_rule;
 	size_t			 errors;	/* PCRE2 failures (limits) */
 	int			 nomem;
+	int			 dropped;	/* strongest candidate not kept
+						   (EXTRACT_CAND_MAX), 0: none */
 };
 
 /*

@@ -255,6 +255,36 @@ main(void)
 	    "no rules keeps (internal-error)");
 	decision_clear(&d);
 
+	/* more candidates than are kept */
+	{
+		buf_t	 big;
+		int	 k;
+
+		buf_init(&big, 1 << 20);
+		(void)buf_puts(&big, "Subject: x\n\n");
+		for (k = 0; k < 256; k++)
+			(void)buf_printf(&big, "Offending IP: 192.0.2.%d\n", k);
+		(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");
+		decide(rs, map, big.data, NOW, &d);
+		ok(d.action == ROUTE_KEEP &&
+		    strcmp(d.reason, "too-many-ips") == 0 && d.customer[0] == 0,
+		    "a second customer past the candidate limit keeps "
+		    "(too-many-ips, got %s)", d.reason);
+		decision_clear(&d);
+
+		buf_reset(&big);
+		(void)buf_puts(&big, "Subject: x\n\nOffending IP: 192.0.2.1\n");
+		for (k = 0; k < 300; k++)
+			(void)buf_printf(&big, "seen 2001:db8::%x\n", k + 1);
+		(void)buf_puts(&big, "seen 198.51.100.1\n");
+		decide(rs, map, big.data, NOW, &d);
+		ok(d.action == ROUTE_ROUTE && strcmp(d.customer, "C1") == 0,
+		    "weak candidates past the limit do not stop a strong route "
+		    "(got %s)", d.reason);
+		decision_clear(&d);
+		buf_free(&big);
+	}
+
 	/* the decision is a pure function of its inputs */
 	{
 		struct decision	 d2;
