@@ -41,23 +41,26 @@ static const char *res_names[] = {
 static void __attribute__((noreturn))
 spf_log_error(const char *file, int line, const char *msg)
 {
+	char	 safe[512];
+
 	log_error("libspf2: %s:%d: %s", file != NULL ? file : "?", line,
-	    msg != NULL ? msg : "");
+	    str_sanitize(msg ? msg : "", msg ? strlen(msg) : 0, safe,
+	    sizeof(safe)));
 	abort();
 }
 
-/* libspf2 warning handler. */
-static void
-spf_log_warning(const char *file, int line, const char *msg)
-{
-	log_debug("libspf2: warning: %s", msg != NULL ? msg : "");
-}
-
-/* libspf2 info and debug handler. */
+/*
+ * libspf2 warning, info and debug handler.  Its messages quote DNS
+ * records, which the sender's domain writes: sanitized like any other
+ * untrusted text.
+ */
 static void
 spf_log_debug(const char *file, int line, const char *msg)
 {
-	log_debug("libspf2: %s", msg != NULL ? msg : "");
+	char	 safe[512];
+
+	log_debug("libspf2: %s", str_sanitize(msg ? msg : "",
+	    msg ? strlen(msg) : 0, safe, sizeof(safe)));
 }
 
 /* Route libspf2's messages to our log, once. */
@@ -65,7 +68,7 @@ static void
 spf_handlers(void)
 {
 	SPF_error_handler = spf_log_error;
-	SPF_warning_handler = spf_log_warning;
+	SPF_warning_handler = spf_log_debug;
 	SPF_info_handler = spf_log_debug;
 	SPF_debug_handler = spf_log_debug;
 }
