@@ -4,7 +4,7 @@
 
 TESTS += t/test_postfix.sh t/test_postfix_corpus.sh
 dist_noinst_SCRIPTS += t/test_postfix.sh t/test_postfix_corpus.sh \
-	t/demo.sh t/lib/postfix.sh t/lib/pfhelper.py
+	t/demo.sh t/lib/postfix.sh t/lib/tap.sh t/lib/pfhelper.py
 
 EXTRA_DIST += samples/README samples/map.csv samples/expected.tsv \
 	samples/acns-copyright.eml samples/arf-spam.eml \

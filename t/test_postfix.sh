@@ -17,6 +17,7 @@
 # programs.
 
 . "$top_srcdir/t/lib/postfix.sh"
+. "$top_srcdir/t/lib/tap.sh"
 
 # skip REASON: this test cannot run here
 skip() {
@@ -36,26 +37,6 @@ desk2=security@provider.test
 nkill=40
 
 echo "1..18"
-t=0
-# ok NAME, notok NAME: one TAP line
-ok() {
-	t=$((t + 1))
-	echo "ok $t - $*"
-}
-notok() {
-	t=$((t + 1))
-	echo "not ok $t - $*"
-}
-# check NAME ACTUAL EXPECTED
-check() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		notok "$1"
-		echo "#   got:      '$2'"
-		echo "#   expected: '$3'"
-	fi
-}
 # bail REASON: stop the whole test, with the logs
 bail() {
 	echo "Bail out! $*"

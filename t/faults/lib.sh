@@ -23,14 +23,13 @@
 # in quarantine and per-thread caches.
 
 . "$top_srcdir/t/lib/postfix.sh"
+. "$top_srcdir/t/lib/tap.sh"
 
 FL_DIR=$top_srcdir/t/faults
 FL_FLOOD=$FL_DIR/flood.py
 FL_DESK=abuse@provider.test
 FL_CUST_A=abuse@cust-a.example
 FL_CUST_B=abuse@cust-b.example
-FL_T=0
-FL_FAILED=0
 FL_SLOW=0
 FL_ASAN=0
 
@@ -61,43 +60,12 @@ fl_require() {
 	return 0
 }
 
-# ok/notok/check: TAP lines.
-ok() {
-	FL_T=$((FL_T + 1))
-	echo "ok $FL_T - $*"
-}
-notok() {
-	FL_T=$((FL_T + 1))
-	FL_FAILED=$((FL_FAILED + 1))
-	echo "not ok $FL_T - $*"
-}
-# check NAME ACTUAL EXPECTED
-check() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		notok "$1"
-		echo "#   got:      '$2'"
-		echo "#   expected: '$3'"
-	fi
-}
-# check_true NAME COMMAND...: ok when COMMAND succeeds.
-check_true() {
-	_fl_n=$1
-	shift
-	if "$@"; then
-		ok "$_fl_n"
-	else
-		notok "$_fl_n"
-	fi
-}
-
 # check_mem NAME ACTUAL_KB LIMIT_KB: ACTUAL_KB <= LIMIT_KB; a SKIP on an
 # AddressSanitizer build.
 check_mem() {
 	if [ "$FL_ASAN" = 1 ]; then
-		FL_T=$((FL_T + 1))
-		echo "ok $FL_T - $1 # SKIP memory of an AddressSanitizer build"
+		TAP_N=$((TAP_N + 1))
+		echo "ok $TAP_N - $1 # SKIP memory of an AddressSanitizer build"
 	elif [ "$2" -le "$3" ]; then
 		ok "$1 ($2 kB, bound $3 kB)"
 	else
@@ -311,7 +279,6 @@ fl_log_has() {
 
 # fl_finish: the TAP plan (at the end) and the exit status.
 fl_finish() {
-	echo "1..$FL_T"
-	[ "$FL_FAILED" = 0 ]
+	tap_end
 	exit $?
 }
