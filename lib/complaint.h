@@ -87,7 +87,9 @@ struct decision {
  * ("map-error", "internal-error").  Reasons: "route", "no-ip",
  * "unknown-ip", "ambiguous", "multi-customer", "too-many-ips" (more
  * addresses of the deciding strength than are kept, so another customer
- * could hide among them), "map-error", "internal-error".
+ * could hide among them), "truncated" (the complaint is longer than the
+ * scan limit and its evidence is not authoritative), "map-error",
+ * "internal-error".
  */
 void	 route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	    int64_t arrival, struct decision *d);

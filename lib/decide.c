@@ -161,6 +161,14 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	} else if (out.dropped >= best) {
 		decision_keep(d, "too-many-ips");
 		d->customer[0] = '\0';
+	} else if (best < STRENGTH_AUTHORITATIVE && complaint_ignored(c) > 0) {
+		/*
+		 * Past the scan limit there may be stronger evidence, or more
+		 * of this class, naming another customer.  A report field made
+		 * to name the offender is not outranked by anything there.
+		 */
+		decision_keep(d, "truncated");
+		d->customer[0] = '\0';
 	}
 }
 

@@ -285,6 +285,42 @@ main(void)
 		buf_free(&big);
 	}
 
+	/* a complaint longer than the scan limit */
+	{
+		buf_t		 big;
+		complaint_t	*c;
+		int		 k;
+
+		buf_init(&big, 1 << 20);
+		(void)buf_puts(&big, "Subject: x\n\nOffending IP: 192.0.2.1\n");
+		for (k = 0; k < 2000; k++)
+			(void)buf_puts(&big, "filler text of a long complaint\n");
+		(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");
+		c = complaint_new(4096);
+		(void)complaint_raw(c, big.data, big.len);
+		route_decide(rs, map, c, NOW, &d);
+		ok(d.action == ROUTE_KEEP && strcmp(d.reason, "truncated") == 0,
+		    "strong evidence cut by the scan limit keeps (truncated, "
+		    "got %s)", d.reason);
+		decision_clear(&d);
+		complaint_free(c);
+
+		arf(msg, sizeof(msg), "192.0.2.10", NULL, NULL);
+		buf_reset(&big);
+		(void)buf_puts(&big, msg);
+		for (k = 0; k < 2000; k++)
+			(void)buf_puts(&big, "trailing bytes past the report\n");
+		c = complaint_new(4096);
+		(void)complaint_raw(c, big.data, big.len);
+		route_decide(rs, map, c, NOW, &d);
+		ok(d.action == ROUTE_ROUTE && strcmp(d.customer, "C1") == 0,
+		    "an authoritative field before the scan limit routes "
+		    "(got %s)", d.reason);
+		decision_clear(&d);
+		complaint_free(c);
+		buf_free(&big);
+	}
+
 	/* the decision is a pure function of its inputs */
 	{
 		struct decision	 d2;
