@@ -51,14 +51,18 @@ phases() {
 	after=$(fl_count "$1" "\$4 > $4")
 	after_ok=$(fl_count "$1" "\$4 > $4 && \$7 == \"$FL_CUST_A\"")
 	echo "# $1: $before before, $during during, $after after the fault"
-	# A message in flight when the milter stopped may keep the customer
-	# it added as well as the desk it had not yet removed: Postfix keeps
-	# the changes a milter made before it failed.
+	# A message in flight while the milter was failing may keep the
+	# customer it added as well as the desk it had not yet removed:
+	# Postfix keeps the changes a milter made before it gave up on it.
+	# In flight: its data sent before the milter was back, its session
+	# ended after the fault began (the fault's own timestamps are taken
+	# just before the signal and just after the recovery).
 	both="$FL_CUST_A,$FL_DESK"
-	split=$(fl_count "$1" "\$5 <= $2 && \$6 >= $2 && \$7 == \"$both\"")
+	split=$(fl_count "$1" "\$5 <= $4 && \$6 >= $2 && \$7 == \"$both\"")
 	echo "# $1: $split in flight at the fault kept the customer and the desk"
 	other=$(awk -F '\t' -v a="$FL_CUST_A" -v d="$FL_DESK" -v b="$both" \
-	    -v t="$2" '$7 != a && $7 != d && !($7 == b && $5 <= t && $6 >= t)' \
+	    -v t="$2" -v back="$4" \
+	    '$7 != a && $7 != d && !($7 == b && $5 <= back && $6 >= t)' \
 	    "$PF_DIR/$1.join" | tee "$PF_DIR/$1.other" | wc -l | tr -d ' ')
 	sed -n '1,3s/^/#   /p' "$PF_DIR/$1.other"
 	check "$1: every message at cust-a or the desk (or both if cut short)" \
