@@ -3,22 +3,26 @@
  * layout of a generation.
  *
  * A handle keeps the generation in service (struct gen, reference
- * counted under a mutex) and, per thread, a long-lived read transaction
- * and cursor on it (struct tstate, found through a pthread key).  Since a
- * generation file is never written once it is in service, it is opened
- * MDB_RDONLY|MDB_NOLOCK and a read transaction may stay open for as long
- * as the thread uses that generation: a lookup is one cursor MDB_SET_RANGE
- * to the chunk of ranges that may hold the address, a binary search in
- * the chunk, and on a hit an index into the customer table found once per
- * transaction; no allocation and no lock.
+ * counted under a mutex).  Since a generation file is never written once
+ * it is in service, it is opened MDB_RDONLY|MDB_NOLOCK and one read
+ * transaction stays open for the generation's life, so that what it
+ * returns stays valid as long as the generation.  When a generation is
+ * opened its chunks of ranges are walked once, checked, and indexed in
+ * memory (struct chunkidx): for IPv4 a table of the 65,536 /16s giving
+ * the chunks that end in each, for IPv6 the sorted last addresses.  A
+ * lookup is then a few comparisons to the chunk, a binary search in the
+ * chunk, and on a hit an index into the customer table: no B-tree
+ * descent, no allocation, no lock, no LMDB call.
  *
- * New generations are noticed through the `generation` hint file, mapped
- * read-only and compared at each lookup (a memory load), and in any case
- * by reading the `current` link at most once a second (at every lookup
- * while there is no map in service).  A thread moves to the new generation
- * at its next lookup; the old one is closed when its last thread has
- * moved.  A generation that cannot be opened is not taken: the old one
- * stays in service.
+ * Each thread holds a reference to the generation it uses (struct
+ * tstate, found through a pthread key).  New generations are noticed
+ * through the `generation` hint file, mapped read-only and compared at
+ * each lookup (a memory load), and in any case by reading the `current`
+ * link at most once a second (at every lookup while there is no map in
+ * service).  One thread opens the new generation while the others go on
+ * answering from the old one; a thread moves at its next lookup, and the
+ * old generation is closed when its last thread has moved.  A generation
+ * that cannot be opened is not taken: the old one stays in service.
  */
 #include "config.h"
 
@@ -49,11 +53,28 @@
 #define RECHECK_MS	1000	/* re-read `current` this often */
 #define RETRY_MS	100	/* retry a generation that failed to open */
 
+/* The chunks of ranges of one family, indexed when a generation opens. */
+struct chunkidx {
+	size_t		 n;		/* chunks */
+	const unsigned char **data;	/* each chunk value, in the map */
+	uint32_t	*size;		/* and its length */
+	uint32_t	*last4;		/* IPv4: the last address of each */
+	uint32_t	*dir4;		/* IPv4: [h] the first chunk ending at
+					 * or after h.0.0, h = 0..65536 */
+	uint64_t	*last6;		/* IPv6: the last address of each, as
+					 * two halves (high, low) */
+};
+
+#define DIR4_SIZE	(65536 + 1)
+
 /* One generation of the map, open. */
 struct gen {
 	MDB_env		*env;
+	MDB_txn		*txn;		/* read, open as long as the gen */
 	MDB_dbi		 dbi;		/* main: metadata, customers */
 	MDB_dbi		 dbi4, dbi6;	/* chunks of ranges per family */
+	struct ipmap_custtab custs;	/* in the map, valid with txn */
+	struct chunkidx	 v4, v6;
 	uint64_t	 serial;
 	int64_t		 built;
 	char		 hash[SHA256_HEXLEN];
@@ -67,24 +88,28 @@ struct gen {
 /* What one thread keeps between lookups. */
 struct tstate {
 	ipmap_t		*map;
-	struct gen	*gen;
-	MDB_txn		*txn;
-	MDB_cursor	*cur4, *cur6;
-	struct ipmap_custtab custs;	/* valid while txn is open */
+	struct gen	*gen;		/* a reference, or NULL */
 	int		 pinned;	/* stay on gen until ipmap_unpin() */
 	struct tstate	*prev, *next;
 };
 
+/*
+ * Locks: mu guards the reference counts, the thread list and changes of
+ * cur; refresh_mu is held by the one thread that looks for and opens a
+ * new generation, and guards hint, failed, retry_failed and lasterr.
+ * refresh_mu may be held while taking mu, never the other way.
+ */
 struct ipmap {
 	char		 dir[PATH_MAX];
 	pthread_mutex_t	 mu;
-	struct gen	*cur;		/* atomic; changed under mu */
+	pthread_mutex_t	 refresh_mu;
+	struct gen	*cur;		/* atomic; changed under both */
 	pthread_key_t	 key;
 	struct tstate	*threads;	/* under mu */
 	const uint64_t	*hint;		/* mapped `generation`, or NULL */
 	uint64_t	 hint_seen;	/* atomic */
 	int64_t		 next_check;	/* atomic, monotonic ms */
-	char		 lasterr[256];	/* under mu */
+	char		 lasterr[256];
 	char		 failed[64];	/* generation that would not open */
 	int64_t		 retry_failed;	/* when to try it again */
 };
@@ -103,7 +128,7 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Remember why the map cannot be used (cut if too long); under mu. */
+/* Remember why the map cannot be used (cut if too long); under refresh_mu. */
 static void __attribute__((format(printf, 2, 3)))
 set_err(ipmap_t *map, const char *fmt, ...)
 {
@@ -113,6 +138,17 @@ set_err(ipmap_t *map, const char *fmt, ...)
 	if (vsnprintf(map->lasterr, sizeof(map->lasterr), fmt, ap) < 0)
 		map->lasterr[0] = '\0';
 	va_end(ap);
+}
+
+/* Copy the last error into err; takes refresh_mu. */
+static void
+get_err(ipmap_t *map, const char *prefix, char *err, size_t errlen)
+{
+	if (err == NULL || errlen == 0)
+		return;
+	pthread_mutex_lock(&map->refresh_mu);
+	snprintf(err, errlen, "%s%s", prefix, map->lasterr);
+	pthread_mutex_unlock(&map->refresh_mu);
 }
 
 /* Value of the metadata line name in text, copied into out; 0 or -1. */
@@ -140,12 +176,287 @@ meta_value(const char *text, const char *name, char *out, size_t outsize)
 	return -1;
 }
 
+/* The 8 bytes at p as a big-endian number. */
+static inline uint64_t
+be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Number of ranges in chunk v, with its header checked; -1 if bad. */
+static int
+chunk_count(const MDB_val *v, size_t alen)
+{
+	uint16_t n;
+
+	if (v->mv_size < IPMAP_CHUNK_HDR)
+		return -1;
+	memcpy(&n, v->mv_data, 2);
+	if (n == 0 || (v->mv_size - IPMAP_CHUNK_HDR) / (alen + 4) < n)
+		return -1;
+	return n;
+}
+
+/* Record i of chunk v (n ranges); NULL if it is out of bounds. */
+static const unsigned char *
+chunk_record(const MDB_val *v, size_t alen, int n, int i)
+{
+	uint32_t off;
+
+	memcpy(&off, (const unsigned char *)v->mv_data + IPMAP_CHUNK_HDR +
+	    (size_t)n * alen + 4 * (size_t)i, 4);
+	if (off > v->mv_size || v->mv_size - off < alen + 1)
+		return NULL;
+	return (const unsigned char *)v->mv_data + off;
+}
+
+/* The 4 bytes at p as a big-endian number. */
+static inline uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The record of the first range in chunk v that ends at or after addr
+ * (alen bytes); NULL if the chunk is malformed.  The addresses are
+ * compared as big-endian numbers: the same order as memcmp(), cheaper.
+ */
+static const unsigned char *
+chunk_find(const MDB_val *v, size_t alen, const uint8_t *addr)
+{
+	const unsigned char *ends = (const unsigned char *)v->mv_data +
+	    IPMAP_CHUNK_HDR, *e;
+	uint64_t	 ah, al, eh;
+	int		 n, lo, hi, mid;
+
+	if ((n = chunk_count(v, alen)) == -1)
+		return NULL;
+	lo = 0;
+	hi = n - 1;
+	if (alen == 4) {
+		ah = be32(addr);
+		while (lo < hi) {
+			mid = (lo + hi) / 2;
+			if (be32(ends + (size_t)mid * 4) < ah)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	} else {
+		ah = be64(addr);
+		al = be64(addr + 8);
+		while (lo < hi) {
+			mid = (lo + hi) / 2;
+			e = ends + (size_t)mid * 16;
+			eh = be64(e);
+			if (eh < ah || (eh == ah && be64(e + 8) < al))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return chunk_record(v, alen, n, lo);
+}
+
+/*
+ * Ask for the head of chunk v (its count, range ends and record offsets)
+ * to be fetched into the cache at once, rather than one line after the
+ * other as the binary search reaches them.
+ */
+static inline void
+chunk_prefetch(const MDB_val *v, size_t alen)
+{
+	const char	*p = v->mv_data;
+	size_t		 len, o;
+
+	len = IPMAP_CHUNK_HDR + IPMAP_CHUNK_MAX * (alen + 4) + IPMAP_CHUNK_BYTES;
+	if (len > v->mv_size)
+		len = v->mv_size;
+	for (o = 0; o < len; o += 64)
+		__builtin_prefetch(p + o);
+}
+
+/* Free what chunkidx_build allocated. */
+static void
+chunkidx_free(struct chunkidx *ix)
+{
+	free(ix->data);
+	free(ix->size);
+	free(ix->last4);
+	free(ix->dir4);
+	free(ix->last6);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* Allocate the arrays of ix for n chunks of alen-byte addresses; 0 or -1. */
+static int
+chunkidx_alloc(struct chunkidx *ix, size_t n, size_t alen)
+{
+	size_t	 m = n ? n : 1;
+
+	ix->data = calloc(m, sizeof(*ix->data));
+	ix->size = calloc(m, sizeof(*ix->size));
+	if (alen == 4) {
+		ix->last4 = calloc(m, sizeof(*ix->last4));
+		ix->dir4 = calloc(DIR4_SIZE, sizeof(*ix->dir4));
+		if (ix->last4 == NULL || ix->dir4 == NULL)
+			return -1;
+	} else if ((ix->last6 = calloc(m, 2 * sizeof(*ix->last6))) == NULL)
+		return -1;
+	return ix->data && ix->size ? 0 : -1;
+}
+
+/*
+ * Note chunk v with key k as chunk i of ix (alen-byte addresses): its
+ * key must be the last address of its last range and above the key of
+ * chunk i - 1.  Returns 0, or -1 if the chunk is malformed.
+ */
+static int
+chunkidx_add(struct chunkidx *ix, size_t i, size_t alen, const MDB_val *k,
+    const MDB_val *v)
+{
+	const unsigned char *last;
+	uint32_t	 k4;
+	uint64_t	 hi, lo;
+	int		 n;
+
+	if ((n = chunk_count(v, alen)) == -1 || v->mv_size > UINT32_MAX ||
+	    k->mv_size != alen)
+		return -1;
+	last = (const unsigned char *)v->mv_data + IPMAP_CHUNK_HDR +
+	    (size_t)(n - 1) * alen;
+	if (alen == 4) {
+		memcpy(&k4, k->mv_data, 4);
+		if (k4 != ipmap_v4key(last) || (i > 0 && k4 <= ix->last4[i - 1]))
+			return -1;
+		ix->last4[i] = k4;
+	} else {
+		if (memcmp(k->mv_data, last, 16) != 0)
+			return -1;
+		hi = be64(last);
+		lo = be64(last + 8);
+		if (i > 0 && (hi < ix->last6[2 * i - 2] ||
+		    (hi == ix->last6[2 * i - 2] && lo <= ix->last6[2 * i - 1])))
+			return -1;
+		ix->last6[2 * i] = hi;
+		ix->last6[2 * i + 1] = lo;
+	}
+	ix->data[i] = v->mv_data;
+	ix->size[i] = (uint32_t)v->mv_size;
+	return 0;
+}
+
+/*
+ * Walk the chunks of dbi in txn (alen-byte addresses) and index them in
+ * ix.  Returns 0, or an LMDB error (MDB_CORRUPTED for a malformed chunk,
+ * ENOMEM).
+ */
+static int
+chunkidx_build(MDB_txn *txn, MDB_dbi dbi, size_t alen, struct chunkidx *ix)
+{
+	MDB_stat	 st;
+	MDB_cursor	*cur;
+	MDB_val		 k, v;
+	size_t		 i = 0, j;
+	uint64_t	 h;
+	int		 rc;
+
+	memset(ix, 0, sizeof(*ix));
+	if ((rc = mdb_stat(txn, dbi, &st)) != 0)
+		return rc;
+	if (chunkidx_alloc(ix, st.ms_entries, alen) == -1)
+		return ENOMEM;
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (i == st.ms_entries || chunkidx_add(ix, i, alen, &k,
+		    &v) == -1) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		i++;
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	if (i != st.ms_entries)
+		return MDB_CORRUPTED;
+	ix->n = i;
+	if (alen == 4)
+		for (h = 0, j = 0; h < DIR4_SIZE; h++) {
+			while (j < ix->n && ix->last4[j] < h << 16)
+				j++;
+			ix->dir4[h] = (uint32_t)j;
+		}
+	return 0;
+}
+
+/*
+ * The chunk of g that may hold ip: the first whose last address is not
+ * below it.  Returns 0, or -1 if ip is past the last range.
+ */
+static int
+chunk_locate(const struct gen *g, const struct ipaddr *ip, MDB_val *v)
+{
+	const struct chunkidx *ix;
+	const uint64_t	*l;
+	uint64_t	 ah, al;
+	uint32_t	 a;
+	size_t		 lo, hi, mid;
+
+	if (ip->family == IPADDR_V4) {
+		ix = &g->v4;
+		a = ipmap_v4key(ip->a);
+		/* The answer lies in [dir4[a / 2^16], dir4[a / 2^16 + 1]]. */
+		lo = ix->dir4[a >> 16];
+		hi = ix->dir4[(a >> 16) + 1];
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (ix->last4[mid] < a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	} else {
+		ix = &g->v6;
+		ah = be64(ip->a);
+		al = be64(ip->a + 8);
+		lo = 0;
+		hi = ix->n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			l = ix->last6 + 2 * mid;
+			if (l[0] < ah || (l[0] == ah && l[1] < al))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	if (lo >= ix->n)
+		return -1;
+	v->mv_data = (void *)(uintptr_t)ix->data[lo];
+	v->mv_size = ix->size[lo];
+	return 0;
+}
+
 /* Drop a reference to g, closing it with the last one; under mu. */
 static void
 gen_unref(struct gen *g)
 {
 	if (g == NULL || --g->refs > 0)
 		return;
+	chunkidx_free(&g->v4);
+	chunkidx_free(&g->v6);
+	if (g->txn)
+		mdb_txn_abort(g->txn);
 	mdb_env_close(g->env);
 	free(g->meta);
 	free(g);
@@ -247,6 +558,12 @@ gen_open(ipmap_t *map, const char *name)
 		rc = MDB_INVALID;
 		goto fail;
 	}
+	/* The transaction that lookups read through, and the index. */
+	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &g->txn)) != 0 ||
+	    (rc = custtab_load(g->txn, g->dbi, &g->custs)) != 0 ||
+	    (rc = chunkidx_build(g->txn, g->dbi4, 4, &g->v4)) != 0 ||
+	    (rc = chunkidx_build(g->txn, g->dbi6, 16, &g->v6)) != 0)
+		goto fail;
 	g->refs = 1;
 	return g;
 fail:
@@ -254,6 +571,10 @@ fail:
 fail_quiet:
 	if (txn)
 		mdb_txn_abort(txn);
+	chunkidx_free(&g->v4);
+	chunkidx_free(&g->v6);
+	if (g->txn)
+		mdb_txn_abort(g->txn);
 	if (g->env)
 		mdb_env_close(g->env);
 	free(g->meta);
@@ -261,7 +582,7 @@ fail_quiet:
 	return NULL;
 }
 
-/* Map the generation hint file if it is there; under mu. */
+/* Map the generation hint file if it is there; under refresh_mu. */
 static void
 hint_map(ipmap_t *map)
 {
@@ -284,7 +605,11 @@ hint_map(ipmap_t *map)
 	close(fd);
 }
 
-/* Look at `current` and take a new generation if there is one; under mu. */
+/*
+ * Look at `current` and take a new generation if there is one; under
+ * refresh_mu.  The new generation is opened without mu, so that other
+ * threads go on answering from the old one meanwhile.
+ */
 static void
 refresh_locked(ipmap_t *map, int64_t now)
 {
@@ -325,13 +650,17 @@ refresh_locked(ipmap_t *map, int64_t now)
 		return;
 	}
 	map->failed[0] = '\0';
+	pthread_mutex_lock(&map->mu);
 	__atomic_store_n(&map->cur, g, __ATOMIC_RELEASE);
 	gen_unref(old);
+	pthread_mutex_unlock(&map->mu);
 }
 
 /*
  * Refresh if the hint moved or the recheck time has come; while there is
  * no map in service, at every lookup (those answer IPMAP_ERROR anyway).
+ * With a map in service a thread does not wait for another that is
+ * already refreshing: it goes on with the map it has.
  */
 static void
 maybe_refresh(ipmap_t *map)
@@ -340,8 +669,12 @@ maybe_refresh(ipmap_t *map)
 	const uint64_t	*hint;
 	uint64_t	 h;
 
-	if (__atomic_load_n(&map->cur, __ATOMIC_ACQUIRE) == NULL)
-		goto refresh;
+	if (__atomic_load_n(&map->cur, __ATOMIC_ACQUIRE) == NULL) {
+		pthread_mutex_lock(&map->refresh_mu);
+		refresh_locked(map, now);
+		pthread_mutex_unlock(&map->refresh_mu);
+		return;
+	}
 	if ((hint = __atomic_load_n(&map->hint, __ATOMIC_ACQUIRE)) != NULL) {
 		h = __atomic_load_n(hint, __ATOMIC_ACQUIRE);
 		if (h != __atomic_load_n(&map->hint_seen, __ATOMIC_RELAXED))
@@ -350,23 +683,16 @@ maybe_refresh(ipmap_t *map)
 	if (now < __atomic_load_n(&map->next_check, __ATOMIC_RELAXED))
 		return;
 refresh:
-	pthread_mutex_lock(&map->mu);
+	if (pthread_mutex_trylock(&map->refresh_mu) != 0)
+		return;
 	refresh_locked(map, now);
-	pthread_mutex_unlock(&map->mu);
+	pthread_mutex_unlock(&map->refresh_mu);
 }
 
 /* Let go of the generation a thread uses; under mu. */
 static void
 tstate_release(struct tstate *ts)
 {
-	if (ts->cur4)
-		mdb_cursor_close(ts->cur4);
-	if (ts->cur6)
-		mdb_cursor_close(ts->cur6);
-	if (ts->txn)
-		mdb_txn_abort(ts->txn);
-	ts->cur4 = ts->cur6 = NULL;
-	ts->txn = NULL;
 	gen_unref(ts->gen);
 	ts->gen = NULL;
 }
@@ -391,8 +717,8 @@ tstate_destroy(void *p)
 }
 
 /*
- * The calling thread's state, moved to the generation in service.
- * NULL when there is no map or on a resource error.
+ * The calling thread's state, moved to the generation in service unless
+ * it is pinned.  NULL when there is no map or on a resource error.
  */
 static struct tstate *
 tstate_get(ipmap_t *map)
@@ -416,21 +742,16 @@ tstate_get(ipmap_t *map)
 		pthread_mutex_unlock(&map->mu);
 	}
 	g = __atomic_load_n(&map->cur, __ATOMIC_ACQUIRE);
-	if (ts->cur6 != NULL && (ts->pinned || (g != NULL && g == ts->gen)))
+	if (ts->gen != NULL && (ts->pinned || g == ts->gen))
 		return ts;
 	pthread_mutex_lock(&map->mu);
 	tstate_release(ts);
 	if ((g = map->cur) != NULL) {
 		g->refs++;
 		ts->gen = g;
-		if (mdb_txn_begin(g->env, NULL, MDB_RDONLY, &ts->txn) != 0 ||
-		    custtab_load(ts->txn, g->dbi, &ts->custs) != 0 ||
-		    mdb_cursor_open(ts->txn, g->dbi4, &ts->cur4) != 0 ||
-		    mdb_cursor_open(ts->txn, g->dbi6, &ts->cur6) != 0)
-			tstate_release(ts);
 	}
 	pthread_mutex_unlock(&map->mu);
-	return ts->cur6 ? ts : NULL;
+	return ts->gen ? ts : NULL;
 }
 
 /* Open the map in dir. */
@@ -453,13 +774,14 @@ ipmap_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&map->mu, NULL);
-	pthread_mutex_lock(&map->mu);
+	pthread_mutex_init(&map->refresh_mu, NULL);
+	pthread_mutex_lock(&map->refresh_mu);
 	refresh_locked(map, now_ms());
 	if (map->cur == NULL && err != NULL)
 		snprintf(err, errlen, "%s", map->lasterr);
 	else if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	pthread_mutex_unlock(&map->mu);
+	pthread_mutex_unlock(&map->refresh_mu);
 	return map;
 }
 
@@ -484,6 +806,7 @@ ipmap_close(ipmap_t *map)
 	if (map->hint)
 		munmap((void *)(uintptr_t)map->hint, sizeof(uint64_t));
 	pthread_mutex_destroy(&map->mu);
+	pthread_mutex_destroy(&map->refresh_mu);
 	free(map);
 }
 
@@ -517,58 +840,6 @@ mask_prefix(const uint8_t *addr, size_t alen, int plen, uint8_t *out)
 	}
 }
 
-/* Number of ranges in chunk v, with its header checked; -1 if bad. */
-static int
-chunk_count(const MDB_val *v, size_t alen)
-{
-	uint16_t n;
-
-	if (v->mv_size < IPMAP_CHUNK_HDR)
-		return -1;
-	memcpy(&n, v->mv_data, 2);
-	if (n == 0 || (v->mv_size - IPMAP_CHUNK_HDR) / (alen + 4) < n)
-		return -1;
-	return n;
-}
-
-/* Record i of chunk v (n ranges); NULL if it is out of bounds. */
-static const unsigned char *
-chunk_record(const MDB_val *v, size_t alen, int n, int i)
-{
-	uint32_t off;
-
-	memcpy(&off, (const unsigned char *)v->mv_data + IPMAP_CHUNK_HDR +
-	    (size_t)n * alen + 4 * (size_t)i, 4);
-	if (off > v->mv_size || v->mv_size - off < alen + 1)
-		return NULL;
-	return (const unsigned char *)v->mv_data + off;
-}
-
-/*
- * The record of the first range in chunk v that ends at or after addr
- * (alen bytes); NULL if the chunk is malformed.
- */
-static const unsigned char *
-chunk_find(const MDB_val *v, size_t alen, const uint8_t *addr)
-{
-	const unsigned char *ends = (const unsigned char *)v->mv_data +
-	    IPMAP_CHUNK_HDR;
-	int	 n, lo, hi, mid;
-
-	if ((n = chunk_count(v, alen)) == -1)
-		return NULL;
-	lo = 0;
-	hi = n - 1;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (memcmp(ends + (size_t)mid * alen, addr, alen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return chunk_record(v, alen, n, lo);
-}
-
 /* Look up ip at time when and port. */
 int
 ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
@@ -577,12 +848,11 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	struct tstate	*ts;
 	struct ipmap_ent e, hit;
 	const unsigned char *p, *end;
-	MDB_val		 k, v;
-	uint32_t	 k4;
+	MDB_val		 v;
 	size_t		 alen, i, nent;
 	unsigned	 nchain, c;
 	uint16_t	 n16;
-	int		 rc, found, plen;
+	int		 found, plen;
 
 	if (ip->family != IPADDR_V4 && ip->family != IPADDR_V6)
 		return IPMAP_ERROR;
@@ -590,22 +860,10 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	maybe_refresh(map);
 	if ((ts = tstate_get(map)) == NULL)
 		return IPMAP_ERROR;
-	if (ip->family == IPADDR_V4) {
-		alen = 4;
-		k4 = ipmap_v4key(ip->a);
-		k.mv_data = &k4;
-		k.mv_size = sizeof(k4);
-		rc = mdb_cursor_get(ts->cur4, &k, &v, MDB_SET_RANGE);
-	} else {
-		alen = 16;
-		k.mv_data = (void *)(uintptr_t)ip->a;
-		k.mv_size = 16;
-		rc = mdb_cursor_get(ts->cur6, &k, &v, MDB_SET_RANGE);
-	}
-	if (rc == MDB_NOTFOUND)
+	alen = ip->family == IPADDR_V4 ? 4 : 16;
+	if (chunk_locate(ts->gen, ip, &v) == -1)
 		return IPMAP_NOTFOUND;	/* past the last range */
-	if (rc != 0)
-		return IPMAP_ERROR;
+	chunk_prefetch(&v, alen);
 	end = (const unsigned char *)v.mv_data + v.mv_size;
 	if ((p = chunk_find(&v, alen, ip->a)) == NULL)
 		return IPMAP_ERROR;
@@ -639,7 +897,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 		}
 		if (!found)
 			continue;
-		if (get_customer(&ts->custs, hit.cid, res) == -1)
+		if (get_customer(&ts->gen->custs, hit.cid, res) == -1)
 			return IPMAP_ERROR;
 		res->prefix.family = ip->family;
 		memset(res->prefix.a, 0, sizeof(res->prefix.a));
@@ -655,7 +913,6 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	return IPMAP_NOTFOUND;
 }
 
-/* Serial of the generation in service. */
 /* Keep the calling thread on the generation in service now. */
 uint64_t
 ipmap_pin(ipmap_t *map)
@@ -679,6 +936,7 @@ ipmap_unpin(ipmap_t *map)
 		ts->pinned = 0;
 }
 
+/* Serial of the generation in service. */
 uint64_t
 ipmap_serial(ipmap_t *map)
 {
@@ -720,9 +978,9 @@ gen_take(ipmap_t *map, char *err, size_t errlen)
 	pthread_mutex_lock(&map->mu);
 	if ((g = map->cur) != NULL)
 		g->refs++;
-	else if (err)
-		snprintf(err, errlen, "no map: %s", map->lasterr);
 	pthread_mutex_unlock(&map->mu);
+	if (g == NULL)
+		get_err(map, "no map: ", err, errlen);
 	return g;
 }
 
