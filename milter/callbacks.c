@@ -3,14 +3,17 @@
  * transaction to lib/.
  *
  * Per connection: the negotiated flags, the client address and HELO
- * name.  Per message: the snapshot in service when MAIL FROM arrived,
+ * name.  Per message: the snapshot in service when the message began,
  * the envelope sender, every RCPT TO that is an abuse desk mailbox
  * (exactly as received, for smfi_delrcpt), and the complaint.  Nothing
  * is collected for a message that has no abuse desk recipient.
  *
  * Only the end of message needs a reply; every other step is negotiated
  * as "no reply" (SMFIP_NR_*) or not sent at all, so a message costs one
- * round trip.  No callback ever rejects, tempfails or discards: on any
+ * round trip.  Without SPF the connect, HELO and MAIL steps are not sent:
+ * a message then begins at its first RCPT TO, and the envelope sender is
+ * the {mail_addr} macro, which the MTA sends with the MAIL macros even
+ * when it skips the step.  No callback ever rejects, tempfails or discards: on any
  * internal error the message goes on unchanged to its recipients and a
  * line is logged.
  */
@@ -75,6 +78,7 @@ struct milter_state milter_state;
 static char	 hdr_name[] = MILTER_HEADER;
 static char	 sym_client[] = "{client_addr}";
 static char	 sym_qid[] = "i";
+static char	 sym_mail[] = "{mail_addr}";
 static char	 milter_name[] = "abuse-milter";
 
 /* The connection context, made on first use; NULL when out of memory. */
@@ -155,18 +159,21 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		    "complaints stay at the abuse desk");
 	cc->steps = f1 & WANT_STEPS;
 	/*
-	 * The client address and the HELO name serve SPF alone: without it,
-	 * the MTA need not send the connect and HELO steps at all.
+	 * The client address, the HELO name and the MAIL FROM argument serve
+	 * SPF alone: without it, the MTA need not send the connect, HELO and
+	 * MAIL steps at all (the sender comes as the {mail_addr} macro).
 	 */
 	if ((s = snapshot_acquire()) != NULL) {
 		if (s->conf->spf_policy == SPF_POLICY_OFF)
-			cc->steps |= f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO);
+			cc->steps |= f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO |
+			    SMFIP_NOMAIL);
 		snapshot_release(s);
 	}
 	*pf0 = cc->actions;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT, sym_client);
+		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM, sym_mail);
 		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, sym_qid);
 		(void)smfi_setsymlist(ctx, SMFIM_EOM, sym_qid);
 	}
@@ -208,7 +215,16 @@ cb_helo(SMFICTX *ctx, char *name)
 	return reply(cc, SMFIP_NR_HELO);
 }
 
-/* MAIL FROM: a new message under the snapshot in service. */
+/* Begin a message under the snapshot in service. */
+static void
+msg_begin(struct msgctx *m)
+{
+	msg_reset(m);
+	m->snap = snapshot_acquire();
+	m->arrival = (int64_t)time(NULL);
+}
+
+/* MAIL FROM: a new message. */
 static sfsistat
 cb_envfrom(SMFICTX *ctx, char **argv)
 {
@@ -218,9 +234,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	if ((cc = conn_get(ctx)) == NULL)
 		return SMFIS_CONTINUE;
 	m = &cc->msg;
-	msg_reset(m);
-	m->snap = snapshot_acquire();
-	m->arrival = (int64_t)time(NULL);
+	msg_begin(m);
 	if (argv != NULL && argv[0] != NULL &&
 	    (m->mail_from = strndup(argv[0], PATH_MAX_LEN)) == NULL)
 		m->failed = 1;
@@ -240,6 +254,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if ((cc = conn_get(ctx)) == NULL)
 		return SMFIS_CONTINUE;
 	m = &cc->msg;
+	if (m->snap == NULL && (cc->steps & SMFIP_NOMAIL))
+		msg_begin(m);	/* the first recipient of a message */
 	if (m->snap == NULL || argv == NULL || argv[0] == NULL ||
 	    !policy_is_abuse_rcpt(m->snap->conf, argv[0]))
 		return reply(cc, SMFIP_NR_RCPT);
@@ -446,6 +462,10 @@ cb_eom(SMFICTX *ctx)
 	    "NOQUEUE"), qid, sizeof(qid));
 	if (!m->failed && m->c == NULL &&
 	    (m->c = complaint_new(m->snap->conf->max_scan_bytes)) == NULL)
+		m->failed = 1;
+	if (m->mail_from == NULL && (cc->steps & SMFIP_NOMAIL) &&
+	    (v = smfi_getsymval(ctx, sym_mail)) != NULL &&
+	    (m->mail_from = strndup(v, PATH_MAX_LEN)) == NULL)
 		m->failed = 1;
 	if (m->failed) {
 		log_warnx("%s: internal error: message passes unchanged", qid);

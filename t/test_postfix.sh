@@ -10,6 +10,8 @@
 #   - recipients that are not abuse recipients are left alone;
 #   - several abuse recipients are all replaced by the one customer;
 #   - a forged X-Abuse-Route header is removed, exactly one remains;
+#   - several transactions in one SMTP session (one given up with RSET)
+#     are each decided on their own: nothing carries over;
 #   - killing the milter during traffic loses nothing: every message
 #     still arrives, at the desk once the milter is gone;
 #   - every message sent is delivered exactly once.
@@ -36,7 +38,7 @@ desk=abuse@provider.test
 desk2=security@provider.test
 nkill=40
 
-echo "1..18"
+echo "1..23"
 # bail REASON: stop the whole test, with the logs
 bail() {
 	echo "Bail out! $*"
@@ -86,6 +88,21 @@ send "$desk,$desk2" "$samples/spamcop.eml" two-desks@test
 } >"$PF_DIR/forged-keep.eml"
 send "$desk" "$PF_DIR/forged-route.eml" forged-route@test
 send "$desk" "$PF_DIR/forged-keep.eml" forged-keep@test
+
+# 15-19: one SMTP session, five transactions; the fourth is given up.
+{
+	printf '%s\t%s\t%s\n' "$desk" "$samples/arf-spam.eml" session-1@test
+	printf '%s\t%s\t%s\n' "noc@provider.test" "$samples/spamcop.eml" \
+	    session-2@test
+	printf '%s\t%s\t%s\n' "$desk" "$samples/two-customers.eml" \
+	    session-3@test
+	printf '%s\tRSET\n' "$desk,$desk2"
+	printf '%s\t%s\t%s\n' "$desk2" "$samples/spamcop.eml" session-5@test
+} >"$PF_DIR/session.txt"
+"$PYTHON3" "$PF_HELPER" session 127.0.0.1 "$PF_PORT" \
+    complainant@reporter.test "$PF_DIR/session.txt" >>"$PF_DIR/send.out" ||
+	echo "# session refused: $(tail -n 1 "$PF_DIR/send.out")"
+sent=$((sent + 4))
 
 pf_wait "$sent" 60 || bail "messages not delivered"
 pf_envelopes >"$PF_DIR/env1"
@@ -138,8 +155,25 @@ else
 	notok "forged header on a keep: removed, one X-Abuse-Route left"
 	echo "#   got $(field forged-keep@test 4): $route"
 fi
+check "session, first message: routed" "$(rcpts session-1@test)" \
+    "abuse@c1001.example"
+check "session, no abuse recipient: untouched" "$(rcpts session-2@test)" \
+    "noc@provider.test"
+check "session, two customers: stays at the desk" "$(rcpts session-3@test)" \
+    "$desk"
+check "session, after RSET: routed by its own evidence" \
+    "$(rcpts session-5@test)" "abuse@c1005.example"
+route=$(field session-5@test 5)
+if [ "$(field session-5@test 4)" = 1 ] &&
+    echo "$route" | grep -q 'customer=C1005' &&
+    field session-3@test 5 | grep -q 'reason=multi-customer'; then
+	ok "session: each message has its own X-Abuse-Route"
+else
+	notok "session: each message has its own X-Abuse-Route"
+	echo "#   got $(field session-3@test 5) / $route"
+fi
 
-# 15-17: the milter dies in the middle of a stream of complaints.
+# 20-22: the milter dies in the middle of a stream of complaints.
 before=$(pf_sink_count)
 (
 	i=1
@@ -181,7 +215,7 @@ check "milter killed: every message delivered, to the customer or the desk" \
 [ "$kept" -gt 0 ] && ok "milter killed: $kept at the desk after the kill" ||
 	notok "milter killed: none at the desk after the kill"
 
-# 18: nothing lost, nothing doubled.
+# 23: nothing lost, nothing doubled.
 check "sent == delivered (messages, transactions)" \
     "$(wc -l <"$PF_DIR/env1" | tr -d ' ') $(pf_sink_count | tr -d ' ')" \
     "$sent $sent"

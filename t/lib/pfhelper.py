@@ -117,6 +117,43 @@ def send_list(argv):
 	sys.exit(send_jobs(argv[0], int(argv[1]), argv[2], argv[3], jobs))
 
 
+def session(argv):
+	"""One SMTP session, several transactions: each line of SCRIPT is
+	RCPTS<TAB>FILE<TAB>MSGID (a message) or RCPTS<TAB>RSET (MAIL and
+	RCPT, then RSET: a transaction given up before DATA)."""
+	if len(argv) != 4:
+		sys.exit("usage: pfhelper.py session HOST PORT FROM SCRIPT")
+	host, port, sender = argv[0], int(argv[1]), argv[2]
+	with open(argv[3]) as f:
+		steps = [l.rstrip("\n").split("\t") for l in f if l.strip()]
+	status = 0
+	with smtplib.SMTP(host, port, timeout=120) as s:
+		s.ehlo("client.test")
+		for step in steps:
+			s.mail(sender)
+			for r in [r for r in step[0].split(",") if r]:
+				code, resp = s.rcpt(r)
+				if code != 250:
+					status = 1
+			if step[1] == "RSET":
+				s.rset()
+				print("RSET\t250\t")
+				continue
+			with open(step[1], "rb") as m:
+				data = m.read()
+			data = set_msgid(data, step[2])
+			data = re.sub(rb"\r?\n", b"\r\n", data)
+			try:
+				code, resp = s.data(data)
+			except smtplib.SMTPResponseException as e:
+				code, resp = e.smtp_code, e.smtp_error
+			if code != 250:
+				status = 1
+			print("%s\t%d\t%s" % (step[1], code,
+			    resp.decode("utf-8", "replace").replace("\n", " ")))
+	sys.exit(status)
+
+
 def send_jobs(host, port, sender, rcpts, jobs):
 	rcpts = [r for r in rcpts.split(",") if r]
 	status = 0
@@ -223,7 +260,7 @@ def parse(sinkdir):
 
 def main():
 	if len(sys.argv) < 2:
-		sys.exit("usage: pfhelper.py port|wait-port|send|parse|count ...")
+		sys.exit("usage: pfhelper.py port|wait-port|send|send-list|session|parse|count ...")
 	cmd, argv = sys.argv[1], sys.argv[2:]
 	if cmd == "port":
 		for p in free_ports(int(argv[0]) if argv else 1):
@@ -234,6 +271,8 @@ def main():
 		sys.exit(0 if wait_unix(argv[0], float(argv[1])) else 1)
 	elif cmd == "send":
 		send(argv)
+	elif cmd == "session":
+		session(argv)
 	elif cmd == "send-list":
 		send_list(argv)
 	elif cmd == "parse":

@@ -55,11 +55,23 @@ function T.fixture(name, ip)
     return headers, (body:gsub("\n", "\r\n"))
 end
 
+-- Every protocol option an MTA may offer (SMFI_CURR_PROT of libmilter).
+T.ALL_PROT = 0x1FFFFF
+
 -- Open a milter session from an SMTP client at ip (with HELO name helo).
-function T.connect(ip, helo)
+-- With several true, the session will carry several messages: miltertest
+-- forgets the changes asked for at one end of message only when the next
+-- MAIL FROM is sent, so SMFIP_NOMAIL is not offered then.
+function T.connect(ip, helo, several)
     local conn = mt.connect(SOCKET, 40, 0.25)
     if conn == nil then
         T.fail("connect to " .. SOCKET, "refused")
+    end
+    if several then
+        local err = mt.negotiate(conn, nil, T.ALL_PROT - SMFIP_NOMAIL, nil)
+        if err ~= nil then
+            T.fail("negotiate", err)
+        end
     end
     -- Without SPF the milter asks the MTA not to send these steps.
     if not mt.test_option(conn, SMFIP_NOCONNECT) then
@@ -85,8 +97,15 @@ end
 function T.send(conn, m)
     local headers, body = T.fixture(m.file, m.report_ip)
     T.last_rcpt = m.rcpt
-    mt.macro(conn, SMFIC_MAIL, "i", m.qid or "TESTQID")
-    local err = mt.mailfrom(conn, m.from or "<reports@reporter.example>")
+    local from = m.from or "<reports@reporter.example>"
+    -- As Postfix does: the MAIL macros go even when the step is skipped,
+    -- and {mail_addr} is the sender without its angle brackets.
+    mt.macro(conn, SMFIC_MAIL, "i", m.qid or "TESTQID",
+        "{mail_addr}", (from:gsub("^<(.*)>$", "%1")))
+    local err = nil
+    if not mt.test_option(conn, SMFIP_NOMAIL) then
+        err = mt.mailfrom(conn, from)
+    end
     if err ~= nil then
         T.fail("mailfrom", err)
     end

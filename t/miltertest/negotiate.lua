@@ -23,4 +23,5 @@ end
 -- This daemon runs with SPFPolicy off: it needs neither step.
 T.ok(mt.test_option(conn, SMFIP_NOCONNECT), "negotiate: SMFIP_NOCONNECT without SPF")
 T.ok(mt.test_option(conn, SMFIP_NOHELO), "negotiate: SMFIP_NOHELO without SPF")
+T.ok(mt.test_option(conn, SMFIP_NOMAIL), "negotiate: SMFIP_NOMAIL without SPF")
 T.close(conn)

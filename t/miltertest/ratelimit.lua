@@ -2,7 +2,7 @@
 -- in the hour stays at the desk; another customer is not affected.
 dofile(HELPER)
 
-local conn = T.connect()
+local conn = T.connect(nil, nil, true)
 for i = 1, 3 do
     T.send(conn, { file = "arf-c1.eml", report_ip = "203.0.113.140",
         rcpt = { "<abuse@provider.test>" } })

@@ -16,7 +16,7 @@ T.header_is(conn, "route; reason=route; ip=192.0.2.10; customer=C1; " ..
 T.close(conn)
 
 -- Another customer, and a second message on the same connection.
-conn = T.connect()
+conn = T.connect(nil, nil, true)
 T.send(conn, { file = "arf-c1.eml", report_ip = "198.51.100.200",
     rcpt = { "<abuse@provider.test>" } })
 T.ok(mt.eom_check(conn, MT_RCPTADD, "<noc@c5.example>"),

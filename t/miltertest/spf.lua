@@ -3,6 +3,14 @@
 -- temperror and routes.
 dofile(HELPER)
 
+-- SPF needs the client address, the HELO name and MAIL FROM as sent.
+local probe = T.connect("192.0.2.250", "helo.reporter.test")
+T.ok(not mt.test_option(probe, SMFIP_NOCONNECT) and
+    not mt.test_option(probe, SMFIP_NOHELO) and
+    not mt.test_option(probe, SMFIP_NOMAIL),
+    "with SPF the connect, HELO and MAIL steps are asked for")
+T.close(probe)
+
 local conn = T.message{ file = "arf-c1.eml", ip = "192.0.2.250",
     helo = "helo.reporter.test", from = "<fbl@reporter.test>",
     name = "spf pass", rcpt = { "<abuse@provider.test>" } }
