@@ -48,7 +48,7 @@ static const char map_csv[] =
 
 static const char *const reasons[] = {
 	"route", "no-ip", "unknown-ip", "ambiguous", "multi-customer",
-	"map-error", "internal-error"
+	"truncated", "too-many-ips", "map-error", "internal-error"
 };
 
 int

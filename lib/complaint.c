@@ -4,7 +4,8 @@
  * The complaint is fed either as top-level header fields and body
  * chunks (the milter) or as raw message chunks (a file).  Line ends are
  * normalised to LF on the way in (CRLF, LF, lone CR and mixes), across
- * chunk boundaries.  Everything past the scan limit is ignored.  The
+ * chunk boundaries.  Everything past the scan limit is ignored, and so
+ * are top-level fields past COMPLAINT_FIELDS_MAX; both are counted.  The
  * MIME structure is read only when a decision is asked for.
  */
 #include "config.h"
@@ -28,6 +29,7 @@ struct complaint {
 	size_t		 limit;		/* scan limit */
 	size_t		 used;		/* bytes taken so far */
 	size_t		 ignored;	/* bytes past the limit */
+	size_t		 fields_dropped;	/* fields past the cap */
 	struct mime_field *hdr;		/* top-level fields, malloc'd */
 	size_t		 nhdr, hdrsize;
 	buf_t		 body;		/* body (or whole raw message), LF */
@@ -106,8 +108,10 @@ field_add(struct complaint *c, const char *name, size_t nlen,
 	char	*n, *v;
 	size_t	 nsize;
 
-	if (c->nhdr >= COMPLAINT_FIELDS_MAX)
+	if (c->nhdr >= COMPLAINT_FIELDS_MAX) {
+		c->fields_dropped++;
 		return 0;
+	}
 	if (c->nhdr == c->hdrsize) {
 		nsize = c->hdrsize ? c->hdrsize * 2 : 32;
 		if ((nf = realloc(c->hdr, nsize * sizeof(*nf))) == NULL)
@@ -216,8 +220,8 @@ raw_split(struct complaint *c)
 	if (!c->raw || c->split)
 		return 0;
 	c->split = 1;
-	mime_split_headers(c->body.data, c->body.len, COMPLAINT_FIELDS_MAX,
-	    raw_field, c, &off);
+	c->fields_dropped += mime_split_headers(c->body.data, c->body.len,
+	    COMPLAINT_FIELDS_MAX, raw_field, c, &off);
 	if (off > 0) {
 		memmove(c->body.data, c->body.data + off, c->body.len - off);
 		buf_truncate(&c->body, c->body.len - off);
@@ -267,9 +271,22 @@ complaint_prepare(complaint_t *c, const rules_t *rules,
 	return 0;
 }
 
-/* Bytes ignored past the scan limit. */
-size_t
-complaint_ignored(const complaint_t *c)
+/* What reading c left out; see complaint.h. */
+int
+complaint_cuts(const complaint_t *c, struct complaint_cuts *cuts)
 {
-	return c->ignored;
+	int	 i, any;
+
+	memset(cuts, 0, sizeof(*cuts));
+	cuts->ignored = c->ignored;
+	any = c->ignored > 0;
+	for (i = 0; i < MIME_CAP_COUNT; i++) {
+		if (c->mime != NULL && c->parsed)
+			cuts->dropped[i] = mime_dropped(c->mime, i);
+		if (i == MIME_CAP_FIELDS)
+			cuts->dropped[i] += c->fields_dropped;
+		if (cuts->dropped[i] > 0)
+			any = 1;
+	}
+	return any;
 }

@@ -12,7 +12,10 @@
  *	decision_clear(&d);
  *	complaint_free(c);
  *
- * Memory is bounded: bytes past scan_limit are ignored (never an error).
+ * Memory is bounded: bytes past scan_limit are ignored (never an error),
+ * and so is what passes a cap of the MIME reader (mime.h); both are
+ * counted (complaint_cuts()), and a decision that could be changed by
+ * what was left out keeps the complaint ("truncated").
  * A complaint_t belongs to one thread at a time; rules_t and ipmap_t are
  * shared.  The decision is a pure function of the message, the rules,
  * the map and the arrival time.
@@ -26,6 +29,7 @@
 #include "buf.h"
 #include "ipaddr.h"
 #include "ipmap.h"
+#include "mime.h"
 #include "rules.h"
 
 typedef struct complaint complaint_t;
@@ -47,6 +51,24 @@ int	 complaint_raw(complaint_t *c, const void *p, size_t len);
  * Valid until complaint_free(). */
 const char *complaint_top_header(const complaint_t *c, const char *name);
 
+/*
+ * What reading a complaint left out: the bytes past the scan limit, and
+ * per cap of the MIME reader (enum mime_cap) how many times it dropped
+ * or cut a piece of the complaint.  Top-level header fields past the
+ * complaint's own cap (2000) count under MIME_CAP_FIELDS.
+ */
+struct complaint_cuts {
+	size_t	 ignored;		/* bytes past the scan limit */
+	size_t	 dropped[MIME_CAP_COUNT];	/* per MIME cap */
+};
+
+/*
+ * Fill cuts with what reading c left out so far: the MIME caps are known
+ * once route_decide() has read the complaint's structure.  Returns 1
+ * when anything was left out, 0 when c was read whole.
+ */
+int	 complaint_cuts(const complaint_t *c, struct complaint_cuts *cuts);
+
 enum route_action {
 	ROUTE_KEEP = 0,
 	ROUTE_ROUTE = 1
@@ -63,6 +85,10 @@ struct candidate {
 	size_t		pos;		/* order of discovery */
 	int		status;		/* enum ipmap_status of the lookup */
 	struct ipmap_result res;	/* valid when status == IPMAP_FOUND */
+	int		transport;	/* read from a forwarded
+					   complaint's own header block
+					   (region "forwarded"): never
+					   routes, may keep (decide.c) */
 };
 
 struct decision {
@@ -76,6 +102,7 @@ struct decision {
 	int64_t		time;		/* incident time */
 	char		rule[64];	/* deciding rule, "" if none */
 	uint64_t	map_serial;
+	struct complaint_cuts cuts;	/* what reading it left out */
 	struct candidate *cand;		/* every candidate, in order */
 	size_t		ncand;
 };
@@ -87,9 +114,10 @@ struct decision {
  * ("map-error", "internal-error").  Reasons: "route", "no-ip",
  * "unknown-ip", "ambiguous", "multi-customer", "too-many-ips" (more
  * addresses of the deciding strength than are kept, so another customer
- * could hide among them), "truncated" (the complaint is longer than the
- * scan limit and its evidence is not authoritative), "map-error",
- * "internal-error".
+ * could hide among them), "truncated" (part of the complaint was left
+ * out, past the scan limit or by a MIME cap, and its evidence is not
+ * authoritative), "map-error", "internal-error".  d->cuts says what was
+ * left out.
  */
 void	 route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	    int64_t arrival, struct decision *d);
@@ -103,8 +131,22 @@ void	 decision_clear(struct decision *d);
 /*
  * Append d as one JSON object (no newline) to out: file, action, reason,
  * customer, to, ip, port, time, rule, map_serial, candidates (each with
- * ip, port, rule, region, strength, customer or null).  Returns 0 or -1.
+ * ip, port, rule, region, strength, customer or null), dropped (what
+ * reading the complaint left out: "scan_bytes", the bytes past the scan
+ * limit, and per MIME cap by its name the times it dropped something;
+ * only what is not 0, {} when the complaint was read whole).  Returns 0
+ * or -1.
  */
 int	 decision_json(const struct decision *d, const char *file, buf_t *out);
+
+/*
+ * Write what reading the complaint of d left out as one word for a log
+ * line into out (size bytes): "scan_bytes:N,segments:N,..." with the
+ * counts that are not 0, or "-" when the complaint was read whole.
+ * Returns 0, or -1 when out is too small (out then holds as much of "?"
+ * as fits).
+ */
+int	 decision_dropped_text(const struct decision *d, char *out,
+	    size_t size);
 
 #endif

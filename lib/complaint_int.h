@@ -16,7 +16,4 @@
 int	 complaint_prepare(complaint_t *c, const rules_t *rules,
 	    struct extract_in *in);
 
-/* Bytes past the scan limit that were ignored (0 if none). */
-size_t	 complaint_ignored(const complaint_t *c);
-
 #endif

@@ -8,7 +8,16 @@
  * ("ambiguous"); nothing found keeps ("unknown-ip"); no candidate keeps
  * ("no-ip"); a map that cannot answer keeps ("map-error").  Weaker
  * candidates are looked up too, for the postmaster to see, but never
- * count.
+ * count.  A route needs the whole deciding class: when part of the
+ * complaint was left out (the scan limit, a cap of the MIME reader), only
+ * authoritative evidence routes, anything weaker keeps ("truncated").
+ *
+ * Candidates read from a forwarded complaint's own header block
+ * (transport) are no evidence: they never route and never make the
+ * deciding class.  But a message that carries another may also be a
+ * reported message carrying an attachment, and then its header block is
+ * the evidence; so one of them as strong as the deciding class that names
+ * another customer, or that the map cannot answer, keeps.
  */
 #include "config.h"
 
@@ -48,17 +57,50 @@ take_ip(struct decision *d, const struct candidate *c)
 	str_copyn(d->rule, sizeof(d->rule), c->rule, strlen(c->rule));
 }
 
+/*
+ * Does a transport candidate (a forwarded complaint's own header block,
+ * read as a reported message's) object to a route to found: one at
+ * least as strong as the deciding class whose lookup failed, names
+ * another customer, or is ambiguous?  Returns the reason to keep, or
+ * NULL.
+ */
+static const char *
+transport_objection(const struct decision *d, int best,
+    const struct candidate *found)
+{
+	const struct candidate *c;
+	size_t	 i;
+	int	 ambiguous = 0, multi = 0;
+
+	for (i = 0; i < d->ncand; i++) {
+		c = &d->cand[i];
+		if (!c->transport || c->strength < best)
+			continue;
+		if (c->status == IPMAP_ERROR)
+			return "map-error";
+		if (c->status == IPMAP_AMBIGUOUS)
+			ambiguous = 1;
+		else if (c->status == IPMAP_FOUND &&
+		    strcmp(c->res.customer, found->res.customer) != 0)
+			multi = 1;
+	}
+	if (multi)
+		return "multi-customer";
+	return ambiguous ? "ambiguous" : NULL;
+}
+
 /* Decide over the looked-up candidates of strength best. */
 static void
 decide_class(struct decision *d, int best)
 {
 	struct candidate *c, *found = NULL, *first = NULL;
+	const char	*objection;
 	size_t	 i;
 	int	 error = 0, ambiguous = 0, multi = 0;
 
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
-		if (c->strength != best)
+		if (c->strength != best || c->transport)
 			continue;
 		if (first == NULL)
 			first = c;
@@ -91,6 +133,8 @@ decide_class(struct decision *d, int best)
 		d->reason = "ambiguous";
 	else if (found == NULL)
 		d->reason = "unknown-ip";
+	else if ((objection = transport_objection(d, best, found)) != NULL)
+		d->reason = objection;
 	else {
 		d->action = ROUTE_ROUTE;
 		d->reason = "route";
@@ -110,14 +154,16 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	struct extract_out	 out;
 	struct candidate	*cd;
 	size_t			 i;
-	int			 best = 0, rc;
+	int			 best = 0, rc, cut;
 
 	decision_init(d, arrival);
 	memset(&out, 0, sizeof(out));
 	if (rules == NULL || complaint_prepare(c, rules, &in) == -1) {
+		(void)complaint_cuts(c, &d->cuts);
 		d->reason = "internal-error";
 		return;
 	}
+	cut = complaint_cuts(c, &d->cuts);
 	if ((rc = extract_evidence(rules, &in, &out)) == -1 && out.ncand == 0) {
 		extract_clear(&out);
 		d->reason = "internal-error";
@@ -140,7 +186,7 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 			    &cd->res);
 		if (cd->status == IPMAP_FOUND || cd->status == IPMAP_AMBIGUOUS)
 			d->map_serial = cd->res.serial;
-		if (cd->strength > best)
+		if (cd->strength > best && !cd->transport)
 			best = cd->strength;
 	}
 	if (map != NULL)
@@ -161,11 +207,12 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	} else if (out.dropped >= best) {
 		decision_keep(d, "too-many-ips");
 		d->customer[0] = '\0';
-	} else if (best < STRENGTH_AUTHORITATIVE && complaint_ignored(c) > 0) {
+	} else if (best < STRENGTH_AUTHORITATIVE && cut) {
 		/*
-		 * Past the scan limit there may be stronger evidence, or more
-		 * of this class, naming another customer.  A report field made
-		 * to name the offender is not outranked by anything there.
+		 * In what was left out (past the scan limit, or dropped by a
+		 * MIME cap) there may be stronger evidence, or more of this
+		 * class, naming another customer.  A report field made to
+		 * name the offender is not outranked by anything there.
 		 */
 		decision_keep(d, "truncated");
 		d->customer[0] = '\0';
@@ -224,6 +271,34 @@ status_name(int st)
 	default:
 		return "not-found";
 	}
+}
+
+/*
+ * Append the counts of cuts that are not 0 as open NAME close COUNT,
+ * separated by sep: "scan_bytes" first, then the MIME caps by name.
+ */
+static int
+cuts_write(const struct complaint_cuts *cuts, buf_t *b, const char *open,
+    const char *close, const char *sep)
+{
+	const char	*s = "";
+	int		 i;
+
+	if (cuts->ignored > 0) {
+		if (buf_printf(b, "%sscan_bytes%s%zu", open, close,
+		    cuts->ignored) == -1)
+			return -1;
+		s = sep;
+	}
+	for (i = 0; i < MIME_CAP_COUNT; i++) {
+		if (cuts->dropped[i] == 0)
+			continue;
+		if (buf_printf(b, "%s%s%s%s%zu", s, open, mime_cap_name(i),
+		    close, cuts->dropped[i]) == -1)
+			return -1;
+		s = sep;
+	}
+	return 0;
 }
 
 /* Append one candidate as JSON. */
@@ -293,5 +368,28 @@ decision_json(const struct decision *d, const char *file, buf_t *out)
 		if ((i > 0 && buf_putc(out, ',') == -1) ||
 		    json_cand(out, &d->cand[i]) == -1)
 			return -1;
-	return buf_puts(out, "]}");
+	if (buf_puts(out, "],\"dropped\":{") == -1 ||
+	    cuts_write(&d->cuts, out, "\"", "\":", ",") == -1)
+		return -1;
+	return buf_puts(out, "}}");
+}
+
+/* Write what reading the complaint left out; see complaint.h. */
+int
+decision_dropped_text(const struct decision *d, char *out, size_t size)
+{
+	const char	*text;
+	buf_t		 b;
+	int		 rc;
+
+	if (size == 0)
+		return -1;
+	buf_init(&b, size - 1);
+	rc = cuts_write(&d->cuts, &b, "", ":", ",");
+	text = rc == -1 ? "?" : b.len > 0 ? b.data : "-";
+	if (strlen(text) >= size)
+		rc = -1;
+	str_copyn(out, size, text, strlen(text));
+	buf_free(&b);
+	return rc;
 }

@@ -10,7 +10,11 @@
  * a time group and no ip group give the incident time: the first rule
  * in file order that reads a date wins.  The Received chain of every
  * embedded message is walked once (received.c) and gives at most one
- * candidate.
+ * candidate; the reporter it is walked for is the sender of the message
+ * that carried it: the complaint, or the forwarded complaint it was
+ * found in.  The header block of a forwarded complaint is read as a
+ * reported message's would be, but what it gives is marked transport:
+ * it never routes, it can only keep (decide.c).
  */
 #include "config.h"
 
@@ -36,6 +40,8 @@ struct xctx {
 	struct extract_out	*out;
 	size_t			 size;		/* room in out->cand */
 	const char		*region;	/* of the segment being read */
+	int			 transport;	/* it is a forwarded
+						   complaint's header block */
 };
 
 /* Free what extract_evidence allocated. */
@@ -82,6 +88,14 @@ parse_port(const char *s, size_t len)
 	return v >= 1 && v <= 65535 ? (int)v : -1;
 }
 
+/* Note that a candidate of strength was left out (a cap). */
+static void
+note_dropped(struct extract_out *o, int strength)
+{
+	if (strength > o->dropped)
+		o->dropped = strength;
+}
+
 /* Add a candidate unless the same address, strength and port is there. */
 static void
 add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
@@ -94,11 +108,11 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 	for (i = 0; i < o->ncand; i++)
 		if (o->cand[i].strength == r->strength &&
 		    o->cand[i].port == port &&
+		    o->cand[i].transport == x->transport &&
 		    ipaddr_cmp(&o->cand[i].ip, ip) == 0)
 			return;
 	if (o->ncand >= EXTRACT_CAND_MAX) {
-		if (r->strength > o->dropped)
-			o->dropped = r->strength;
+		note_dropped(o, r->strength);
 		return;
 	}
 	if (o->ncand == x->size) {
@@ -121,6 +135,7 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 	c->strength = r->strength;
 	c->pos = o->ncand;
 	c->status = IPMAP_NOTFOUND;
+	c->transport = x->transport;
 	o->ncand++;
 }
 
@@ -156,7 +171,7 @@ static void
 run(struct xctx *x, const struct rule *r, const char *s, size_t len,
     const char *region)
 {
-	int	 err = 0;
+	int	 err = 0, n;
 
 	if (r->g_ip[0] == 0 && x->out->has_incident)
 		return;
@@ -167,9 +182,11 @@ run(struct xctx *x, const struct rule *r, const char *s, size_t len,
 	if (r->unless != NULL &&
 	    rules_test(x->rs, r->unless, x->in->md, s, len) != 0)
 		return;
-	if (rules_exec(x->rs, r, x->in->md, s, len, on_hit, x, &err) == -1 &&
-	    err != 0)
+	n = rules_exec(x->rs, r, x->in->md, s, len, on_hit, x, &err);
+	if (n == -1 && err != 0)
 		x->out->errors++;
+	else if (n > 0 && (size_t)n > x->rs->max_matches && r->g_ip[0] != 0)
+		note_dropped(x->out, r->strength);	/* past max_matches */
 }
 
 /* Trim blanks and one pair of quotes from a cell. */
@@ -302,9 +319,10 @@ rule_line(const char *s, size_t len)
 	return dashes >= 3;
 }
 
-/* Turn the tables of s into records; see extract.h. */
-size_t
-extract_tables(const char *s, size_t len, buf_t *b)
+/* Turn the tables of s into records appended to b; *full (when not
+ * NULL) is set to 1 when b filled up and rows were left out. */
+static size_t
+tables_into(const char *s, size_t len, buf_t *b, int *full)
 {
 	char		 names[TABLE_COLS_MAX][TABLE_NAME_MAX];
 	const char	*cs[TABLE_COLS_MAX], *line, *nl, *end = s + len;
@@ -328,10 +346,10 @@ extract_tables(const char *s, size_t len, buf_t *b)
 				if (buf_printf(b, "%s: ", names[i]) == -1 ||
 				    buf_append(b, cs[i], cl[i]) == -1 ||
 				    buf_putc(b, '\n') == -1)
-					return rows;
+					goto full;
 			}
 			if (buf_putc(b, '\n') == -1)
-				return rows;
+				goto full;
 			rows++;
 			continue;
 		}
@@ -340,6 +358,17 @@ extract_tables(const char *s, size_t len, buf_t *b)
 			hd = count_delim(line, ll, delim);
 	}
 	return rows;
+full:
+	if (full != NULL)
+		*full = 1;
+	return rows;
+}
+
+/* Turn the tables of s into records; see extract.h. */
+size_t
+extract_tables(const char *s, size_t len, buf_t *b)
+{
+	return tables_into(s, len, b, NULL);
 }
 
 /* Domain of the first address in a From value. */
@@ -448,23 +477,64 @@ seg_bit(int region)
 	}
 }
 
-/* Walk the Received chain of every embedded message. */
+/*
+ * The sender domain of embedded message msgno, from the From field of its
+ * header block, into out ("" if none).
+ */
+static void
+message_from_domain(const mime_t *m, int msgno, char *out, size_t size)
+{
+	const struct mime_seg	*s = NULL, *t;
+	const char		*p, *e, *end;
+	char			 v[1024];
+	size_t			 i;
+
+	out[0] = '\0';
+	for (i = 0; i < mime_count(m) && s == NULL; i++) {
+		t = mime_seg(m, i);
+		if (t->msgno == msgno && (t->region == MIME_SEG_FWD_HEADERS ||
+		    t->region == MIME_SEG_EMB_HEADERS))
+			s = t;
+	}
+	if (s == NULL)
+		return;
+	end = s->data + s->len;
+	for (p = s->data; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if (e - p > 5 && strncasecmp(p, "From:", 5) == 0) {
+			str_copyn(v, sizeof(v), p + 5, (size_t)(e - p - 5));
+			extract_from_domain(v, out, size);
+			return;
+		}
+	}
+}
+
+/*
+ * Walk the Received chain of every embedded message, for the reporter
+ * that sent it: the complaint's sender (sdom) for a message the complaint
+ * carries, a forwarded complaint's sender for a message found in it.
+ */
 static void
 walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 {
 	const mime_t		*m = x->in->mime;
 	const struct mime_seg	*s;
 	struct recv_result	 rr;
-	char			 reg[256];
+	char			 dom[256], reg[256];
 	size_t			 i;
 	int			 rc;
 
-	recv_domain(sdom, strlen(sdom), reg, sizeof(reg));
-
 	for (i = 0; i < mime_count(m); i++) {
 		s = mime_seg(m, i);
-		if (s->region != MIME_SEG_EMB_HEADERS)
+		if (s->region != MIME_SEG_EMB_HEADERS &&
+		    s->region != MIME_SEG_FWD_HEADERS)
 			continue;
+		if (s->parent == 0)
+			str_copyn(dom, sizeof(dom), sdom, strlen(sdom));
+		else
+			message_from_domain(m, s->parent, dom, sizeof(dom));
+		recv_domain(dom, strlen(dom), reg, sizeof(reg));
 		memset(&rr, 0, sizeof(rr));
 		rc = recv_walk(x->rs, enabled, x->in->md, s->data, s->len,
 		    reg, &rr);
@@ -472,9 +542,29 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 			x->out->errors++;
 		if (rc != 1)
 			continue;
+		x->transport = s->region == MIME_SEG_FWD_HEADERS;
 		add_cand(x, &rr.ip, rr.port, rr.has_time ? rr.time :
-		    TIME_UNSET, rr.rule, "received");
+		    TIME_UNSET, rr.rule,
+		    x->transport ? "forwarded" : "received");
+		x->transport = 0;
 	}
+}
+
+/*
+ * Run rule r over a forwarded complaint's header block s as if it were
+ * a reported message's: what it finds is transport, never a route, but
+ * may keep the complaint (see decide.c).  Time rules do not run: the
+ * incident is the reported message's.
+ */
+static void
+run_forwarded(struct xctx *x, const struct rule *r, const struct mime_seg *s)
+{
+	if (!(r->regions & RULE_REG_EMB_HEADERS) || r->g_ip[0] == 0 ||
+	    !rules_ctype_ok(r, s->ctype))
+		return;
+	x->transport = 1;
+	run(x, r, s->data, s->len, "forwarded");
+	x->transport = 0;
 }
 
 /* Collect the evidence of a complaint; see extract.h. */
@@ -490,6 +580,7 @@ extract_evidence(const rules_t *rs, const struct extract_in *in,
 	buf_t			 tables;
 	size_t			 i, j, k;
 	int			 have_tables = 0, any_received = 0;
+	int			 tables_full = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.rs = rs;
@@ -526,6 +617,10 @@ extract_evidence(const rules_t *rs, const struct extract_in *in,
 						    "header");
 		for (j = 0; j < mime_count(in->mime); j++) {
 			s = mime_seg(in->mime, j);
+			if (s->region == MIME_SEG_FWD_HEADERS) {
+				run_forwarded(&x, r, s);
+				continue;
+			}
 			if (!(r->regions & seg_bit(s->region)) ||
 			    !rules_ctype_ok(r, s->ctype))
 				continue;
@@ -539,12 +634,16 @@ extract_evidence(const rules_t *rs, const struct extract_in *in,
 					s = mime_seg(in->mime, j);
 					if (s->region == MIME_SEG_TEXT ||
 					    s->region == MIME_SEG_ATTACH)
-						(void)extract_tables(s->data,
-						    s->len, &tables);
+						(void)tables_into(s->data,
+						    s->len, &tables,
+						    &tables_full);
 				}
 			}
 			if (tables.len > 0)
 				run(&x, r, tables.data, tables.len, "table");
+			/* rows past EXTRACT_TABLE_MAX were not read */
+			if (tables_full && r->g_ip[0] != 0)
+				note_dropped(out, r->strength);
 		}
 	}
 	if (any_received && !out->nomem)

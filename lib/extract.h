@@ -37,8 +37,13 @@ struct extract_out {
 	const char		*incident_rule;
 	size_t			 errors;	/* PCRE2 failures (limits) */
 	int			 nomem;
-	int			 dropped;	/* strongest candidate not kept
-						   (EXTRACT_CAND_MAX), 0: none */
+	int			 dropped;	/* strength of the strongest
+						   evidence left out by a cap:
+						   a candidate past
+						   EXTRACT_CAND_MAX, matches of
+						   a rule past max_matches,
+						   table rows past
+						   EXTRACT_TABLE_MAX; 0: none */
 };
 
 /*

@@ -8,7 +8,14 @@
  * decoded on any part that carries them, and zip or gzip attachments are
  * expanded with libarchive under hard caps.  Every decoded piece becomes
  * one segment.  Nothing here fails on bad input: broken structure is
- * read as far as it makes sense and the rest is dropped.
+ * read as far as it makes sense and the rest is dropped.  What a cap
+ * drops is counted per cap; what is left out on purpose (images, the
+ * attachments of a reported message) is not.
+ *
+ * An embedded message is read header block first; only once its body
+ * is read is it known whether it carried a message or a feedback report
+ * of its own, and then its header block is marked as a forwarded
+ * complaint's (MIME_SEG_FWD_HEADERS).
  */
 #include "config.h"
 
@@ -25,9 +32,7 @@
 #include "mime.h"
 
 #define MIME_BOUNDARY_MAX	200
-#define MIME_FIELD_MAX		(1024 * 1024 + 4096)
-#define MIME_HDR_FIELDS_MAX	2000
-#define MIME_MEMBERS_MAX	64
+#define MIME_NOSEG		SIZE_MAX
 
 struct mime {
 	struct mime_limits lim;
@@ -35,8 +40,11 @@ struct mime {
 	size_t		 nseg, segsize;
 	size_t		 decoded;	/* bytes held by segments */
 	size_t		 expanded;	/* bytes taken out of archives */
-	size_t		 trunc;		/* caps hit */
+	size_t		 dropped[MIME_CAP_COUNT];	/* per cap */
 	int		 msgs;		/* embedded messages seen */
+	int		 reports;	/* feedback-report parts seen */
+	int		 parent;	/* the message the one being read is
+					   in (0: the complaint) */
 	int		 nomem;
 };
 
@@ -52,7 +60,7 @@ struct ent {
 static void	mime_entity(struct mime *, const struct ent *, const char *,
 		    size_t, size_t, int, int);
 static void	mime_message(struct mime *, const char *, size_t, size_t,
-		    int, int);
+		    int, int, int);
 
 /* Fill lim with the default limits. */
 void
@@ -91,8 +99,10 @@ mime_clear(struct mime *m)
 	m->nseg = 0;
 	m->decoded = 0;
 	m->expanded = 0;
-	m->trunc = 0;
+	memset(m->dropped, 0, sizeof(m->dropped));
 	m->msgs = 0;
+	m->reports = 0;
+	m->parent = 0;
 	m->nomem = 0;
 }
 
@@ -121,11 +131,43 @@ mime_seg(const mime_t *m, size_t i)
 	return i < m->nseg ? &m->seg[i] : NULL;
 }
 
-/* Caps hit by the last message. */
+/* Times cap dropped content of the last message. */
+size_t
+mime_dropped(const mime_t *m, int cap)
+{
+	if (cap < 0 || cap >= MIME_CAP_COUNT)
+		return 0;
+	return m->dropped[cap];
+}
+
+/* Times any cap dropped content of the last message. */
 size_t
 mime_truncations(const mime_t *m)
 {
-	return m->trunc;
+	size_t	 i, n = 0;
+
+	for (i = 0; i < MIME_CAP_COUNT; i++)
+		n += m->dropped[i];
+	return n;
+}
+
+/* Name of a cap. */
+const char *
+mime_cap_name(int cap)
+{
+	static const char *const names[MIME_CAP_COUNT] = {
+		[MIME_CAP_DEPTH] = "depth",
+		[MIME_CAP_SEGS] = "segments",
+		[MIME_CAP_DECODED] = "decoded",
+		[MIME_CAP_EXPANDED] = "expanded",
+		[MIME_CAP_RATIO] = "ratio",
+		[MIME_CAP_MEMBERS] = "members",
+		[MIME_CAP_FIELDS] = "fields",
+	};
+
+	if (cap < 0 || cap >= MIME_CAP_COUNT)
+		return NULL;
+	return names[cap];
 }
 
 /* Copy at most size-1 bytes of s into out, lowercased, NUL-terminated. */
@@ -173,7 +215,8 @@ add_seg(struct mime *m, int region, const char *ctype, const char *name,
 
 	if (m->nseg >= m->lim.max_segs ||
 	    len > m->lim.max_decoded - m->decoded) {
-		m->trunc++;
+		m->dropped[m->nseg >= m->lim.max_segs ? MIME_CAP_SEGS :
+		    MIME_CAP_DECODED]++;
 		free(data);
 		return;
 	}
@@ -196,6 +239,7 @@ add_seg(struct mime *m, int region, const char *ctype, const char *name,
 	str_copyn(s->name, sizeof(s->name), name, strlen(name));
 	s->embedded = emb;
 	s->msgno = msgno;
+	s->parent = m->parent;
 	s->data = data;
 	s->len = len;
 	m->decoded += len;
@@ -220,12 +264,13 @@ b64val(int c)
 
 /* Decode base64, leniently, into a new buffer of at most cap bytes. */
 char *
-mime_decode_b64(const char *s, size_t len, size_t cap, size_t *outlen)
+mime_decode_b64(const char *s, size_t len, size_t cap, size_t *outlen,
+    int *cut)
 {
 	char		*out;
 	size_t		 i, o, want;
 	uint32_t	 acc = 0;
-	int		 n = 0, v;
+	int		 n = 0, v, c = 0;
 
 	want = len / 4 * 3 + 3;
 	if (want > cap)
@@ -239,8 +284,11 @@ mime_decode_b64(const char *s, size_t len, size_t cap, size_t *outlen)
 			continue;
 		acc = (acc << 6) | (uint32_t)v;
 		if (++n == 4) {
-			if (o + 3 > want)
+			if (o + 3 > want) {
+				c = 1;
+				n = 0;
 				break;
+			}
 			out[o++] = (char)(acc >> 16);
 			out[o++] = (char)(acc >> 8);
 			out[o++] = (char)acc;
@@ -253,9 +301,12 @@ mime_decode_b64(const char *s, size_t len, size_t cap, size_t *outlen)
 	else if (n == 3 && o + 2 <= want) {
 		out[o++] = (char)(acc >> 10);
 		out[o++] = (char)(acc >> 2);
-	}
+	} else if (n == 2 || n == 3)
+		c = 1;
 	out[o] = '\0';
 	*outlen = o;
+	if (cut != NULL)
+		*cut = c;
 	return out;
 }
 
@@ -272,9 +323,31 @@ hexval(int c)
 	return -1;
 }
 
+/* Would quoted-printable s decode to anything but soft line breaks? */
+static int
+qp_more(const char *s, size_t len)
+{
+	size_t	 i = 0, j;
+
+	while (i < len) {
+		if (s[i] != '=')
+			return 1;
+		j = i + 1;
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < len && s[j] == '\r')
+			j++;
+		if (j < len && s[j] != '\n')
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
 /* Decode quoted-printable into a new buffer of at most cap bytes. */
 char *
-mime_decode_qp(const char *s, size_t len, size_t cap, size_t *outlen)
+mime_decode_qp(const char *s, size_t len, size_t cap, size_t *outlen,
+    int *cut)
 {
 	char	*out;
 	size_t	 i, o, want, j;
@@ -308,19 +381,53 @@ mime_decode_qp(const char *s, size_t len, size_t cap, size_t *outlen)
 	}
 	out[o] = '\0';
 	*outlen = o;
+	if (cut != NULL)
+		*cut = i < len && qp_more(s + i, len - i);
 	return out;
 }
 
+/* State of one header split. */
+struct split {
+	mime_field_fn	 fn;
+	void		*arg;
+	size_t		 max, n;	/* fields given so far */
+	size_t		 dropped;	/* past max, or cut */
+	int		 stop;		/* fn asked to stop */
+};
+
+/* Give one whole field to the caller, or count it dropped. */
+static void
+split_emit(struct split *sp, const char *name, size_t nlen, const buf_t *v,
+    int cut)
+{
+	if (sp->stop)
+		return;
+	if (sp->n >= sp->max) {
+		sp->dropped++;
+		return;
+	}
+	sp->n++;
+	if (sp->fn(sp->arg, name, nlen, v->data, v->len) == -1)
+		sp->stop = 1;
+	else if (cut)
+		sp->dropped++;
+}
+
 /* Split a header block into unfolded fields; see mime.h. */
-void
+size_t
 mime_split_headers(const char *s, size_t len, size_t max, mime_field_fn fn,
     void *arg, size_t *bodyoff)
 {
+	struct split	 sp;
 	buf_t		 v;
 	const char	*line, *nl, *colon, *name;
-	size_t		 pos = 0, llen, nlen, n = 0, vstart;
-	int		 have = 0, stop = 0;
+	size_t		 pos = 0, llen, nlen, vstart;
+	int		 have = 0, cut = 0;
 
+	memset(&sp, 0, sizeof(sp));
+	sp.fn = fn;
+	sp.arg = arg;
+	sp.max = max;
 	buf_init(&v, MIME_FIELD_MAX);
 	name = NULL;
 	nlen = 0;
@@ -338,14 +445,12 @@ mime_split_headers(const char *s, size_t len, size_t max, mime_field_fn fn,
 		if (llen == 0)
 			break;
 		if ((line[0] == ' ' || line[0] == '\t') && have) {
-			(void)buf_append(&v, line, llen);
+			if (buf_append(&v, line, llen) == -1)
+				cut = 1;
 			continue;
 		}
-		if (have && !stop && n < max) {
-			n++;
-			if (fn(arg, name, nlen, v.data, v.len) == -1)
-				stop = 1;
-		}
+		if (have)
+			split_emit(&sp, name, nlen, &v, cut);
 		have = 0;
 		colon = memchr(line, ':', llen);
 		if (colon == NULL || colon == line) {
@@ -370,14 +475,15 @@ mime_split_headers(const char *s, size_t len, size_t max, mime_field_fn fn,
 		    line[vstart] == '\t'))
 			vstart++;
 		buf_reset(&v);
-		(void)buf_append(&v, line + vstart, llen - vstart);
+		cut = buf_append(&v, line + vstart, llen - vstart) == -1;
 		have = 1;
 	}
-	if (have && !stop && n < max)
-		(void)fn(arg, name, nlen, v.data, v.len);
+	if (have)
+		split_emit(&sp, name, nlen, &v, cut);
 	buf_free(&v);
 	if (bodyoff != NULL)
 		*bodyoff = pos;
+	return sp.dropped;
 }
 
 /* Find parameter key (lowercase) in a header value; copy its value. */
@@ -484,6 +590,7 @@ ent_cb(void *arg, const char *name, size_t nlen, const char *v, size_t vlen)
 struct embhdr {
 	struct ent	*e;
 	buf_t		*b;
+	int		 cut;	/* b filled up: later fields lost */
 };
 
 /* Callback: collect one field of an embedded message. */
@@ -498,8 +605,10 @@ embhdr_cb(void *arg, const char *name, size_t nlen, const char *v,
 	if (buf_append(eh->b, name, nlen) == -1 ||
 	    buf_append(eh->b, ": ", 2) == -1 ||
 	    buf_append(eh->b, v, vlen) == -1 ||
-	    buf_putc(eh->b, '\n') == -1)
+	    buf_putc(eh->b, '\n') == -1) {
+		eh->cut = 1;
 		return -1;
+	}
 	return 0;
 }
 
@@ -723,8 +832,58 @@ leaf_text(struct mime *m, const char *ctype, const char *name, int attach,
 	}
 	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/plain") == 0 &&
 	    pasted_headers(p, len, &hs, &he))
-		mime_message(m, p + hs, he - hs, depth + 1, emb + 1, 1);
+		mime_message(m, p + hs, he - hs, depth + 1, emb + 1, 1, msgno);
 	add_seg(m, region, ctype, name, emb, msgno, p, len);
+}
+
+/* The name of an archive member (mname, NULL if none) into out: a gzip
+ * member, or a raw one, is named after the attachment. */
+static void
+member_name(const char *name, const char *mname, int gz, char *out,
+    size_t size)
+{
+	if (gz || mname == NULL || strcmp(mname, "data") == 0) {
+		str_copyn(out, size, name, strlen(name));
+		if (name_ends(out, ".gz"))
+			out[strlen(out) - 3] = '\0';
+	} else
+		str_copyn(out, size, mname, strlen(mname));
+}
+
+/*
+ * Expand the current member of a (an archive of len bytes) into b, at
+ * most what is left of max_expanded and max_ratio times len.  Returns 1
+ * when the member was cut at a cap (counted), else 0.
+ */
+static int
+read_member(struct mime *m, struct archive *a, size_t len, buf_t *b)
+{
+	char		 chunk[8192];
+	la_ssize_t	 n;
+	size_t		 cap;
+	int		 which = MIME_CAP_EXPANDED;
+
+	cap = m->lim.max_expanded - m->expanded;
+	if (m->lim.max_ratio > 0 && len < SIZE_MAX / m->lim.max_ratio &&
+	    cap > len * m->lim.max_ratio) {
+		cap = len * m->lim.max_ratio;
+		which = MIME_CAP_RATIO;
+	}
+	buf_init(b, cap);
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		if (buf_append(b, chunk, (size_t)n) == 0)
+			continue;
+		if ((size_t)n <= cap - b->len) {
+			m->nomem = 1;
+			break;
+		}
+		(void)buf_append(b, chunk, cap - b->len);
+		m->dropped[which]++;
+		m->expanded += b->len;
+		return 1;
+	}
+	m->expanded += b->len;
+	return 0;
 }
 
 /* Expand a zip or gzip attachment; each member becomes a segment. */
@@ -734,13 +893,11 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 {
 	struct archive		*a;
 	struct archive_entry	*ent;
-	const char		*mname, *ct;
+	const char		*ct;
 	char			 mbuf[MIME_NAME_MAX], *p;
 	buf_t			 b;
-	char			 chunk[8192];
-	la_ssize_t		 n;
-	size_t			 members = 0, cap;
-	int			 gz;
+	size_t			 members = 0;
+	int			 gz, cut;
 
 	gz = (unsigned char)s[0] == 0x1f;
 	if ((a = archive_read_new()) == NULL) {
@@ -756,36 +913,18 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 		archive_read_free(a);
 		return;
 	}
-	while (members < MIME_MEMBERS_MAX &&
-	    archive_read_next_header(a, &ent) == ARCHIVE_OK) {
-		members++;
-		mname = archive_entry_pathname(ent);
-		if (gz || mname == NULL || strcmp(mname, "data") == 0) {
-			/* a gzip member is named after the attachment */
-			str_copyn(mbuf, sizeof(mbuf), name, strlen(name));
-			if (name_ends(mbuf, ".gz"))
-				mbuf[strlen(mbuf) - 3] = '\0';
-		} else
-			str_copyn(mbuf, sizeof(mbuf), mname, strlen(mname));
+	while (!m->nomem && archive_read_next_header(a, &ent) == ARCHIVE_OK) {
+		if (members++ >= MIME_MEMBERS_MAX) {
+			m->dropped[MIME_CAP_MEMBERS]++;
+			break;
+		}
+		member_name(name, archive_entry_pathname(ent), gz, mbuf,
+		    sizeof(mbuf));
 		if ((ct = type_of_name(mbuf)) == NULL)
 			ct = "application/octet-stream";
 		if (skip_type(ct))
 			continue;
-		cap = m->lim.max_expanded - m->expanded;
-		if (len < SIZE_MAX / m->lim.max_ratio &&
-		    cap > len * m->lim.max_ratio)
-			cap = len * m->lim.max_ratio;
-		buf_init(&b, cap);
-		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-			if (buf_append(&b, chunk, (size_t)n) == -1) {
-				size_t room = cap - b.len;
-
-				(void)buf_append(&b, chunk, room);
-				m->trunc++;
-				break;
-			}
-		}
-		m->expanded += b.len;
+		cut = read_member(m, a, len, &b);
 		if (b.len > 0) {
 			if ((p = dup_mem(b.data, b.len)) == NULL)
 				m->nomem = 1;
@@ -794,50 +933,68 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 				    msgno, p, norm_lf(p, b.len));
 		}
 		buf_free(&b);
-		if (m->expanded >= m->lim.max_expanded) {
-			m->trunc++;
-			break;
-		}
+		if (cut && m->expanded >= m->lim.max_expanded)
+			break;	/* nothing more can be taken out */
 	}
 	archive_read_free(a);
 }
 
-/* Read an embedded message (headers and body) at s. */
+/*
+ * Read an embedded message (headers and body) at s, found in message
+ * parent (0: the complaint).  When its body carries a message or a
+ * feedback report of its own, its header block is a forwarded
+ * complaint's: transport, not evidence.
+ */
 static void
 mime_message(struct mime *m, const char *s, size_t len, size_t depth,
-    int emb, int headers_only)
+    int emb, int headers_only, int parent)
 {
 	struct ent	 e;
 	struct embhdr	 eh;
 	buf_t		 b;
-	size_t		 off;
-	int		 msgno;
+	size_t		 off, hseg = MIME_NOSEG;
+	int		 msgno, saved, reports;
 	char		*p;
 
 	memset(&e, 0, sizeof(e));
 	buf_init(&b, m->lim.max_decoded);
 	eh.e = &e;
 	eh.b = &b;
+	eh.cut = 0;
 	/* skip blank lines some senders put before the header block */
 	while (len > 0 && (*s == '\n' || *s == '\r' || *s == ' ')) {
 		s++;
 		len--;
 	}
-	mime_split_headers(s, len, MIME_HDR_FIELDS_MAX, embhdr_cb, &eh, &off);
+	m->dropped[MIME_CAP_FIELDS] += mime_split_headers(s, len,
+	    MIME_HDR_FIELDS_MAX, embhdr_cb, &eh, &off);
+	if (eh.cut)
+		m->dropped[MIME_CAP_DECODED]++;
 	msgno = ++m->msgs;
+	saved = m->parent;
+	m->parent = parent;
 	if (b.len > 0) {
 		if ((p = dup_mem(b.data, b.len)) == NULL)
 			m->nomem = 1;
-		else
+		else {
+			hseg = m->nseg;
 			add_seg(m, MIME_SEG_EMB_HEADERS, "text/rfc822-headers",
 			    "", emb, msgno, p, b.len);
+			if (m->nseg == hseg)
+				hseg = MIME_NOSEG;	/* dropped */
+		}
 	}
 	buf_free(&b);
-	if (headers_only || off >= len)
-		return;
-	if (e.ctype[0] == '\0')
-		str_copyn(e.ctype, sizeof(e.ctype), "text/plain", 10);
-	mime_entity(m, &e, s + off, len - off, depth, emb, msgno);
+	if (!headers_only && off < len) {
+		if (e.ctype[0] == '\0')
+			str_copyn(e.ctype, sizeof(e.ctype), "text/plain", 10);
+		reports = m->reports;
+		mime_entity(m, &e, s + off, len - off, depth, emb, msgno);
+		if (hseg != MIME_NOSEG && (m->msgs > msgno ||
+		    m->reports > reports))
+			m->seg[hseg].region = MIME_SEG_FWD_HEADERS;
+	}
+	m->parent = saved;
 }
 
 /* Does a boundary line go on as one should after the boundary ("--",
@@ -912,8 +1069,8 @@ mime_multipart(struct mime *m, const struct ent *e, const char *s,
 		end = next_boundary(s, len, start, e->boundary, bdlen, &close,
 		    &after);
 		memset(&pe, 0, sizeof(pe));
-		mime_split_headers(s + start, end - start, MIME_HDR_FIELDS_MAX,
-		    ent_cb, &pe, &off);
+		m->dropped[MIME_CAP_FIELDS] += mime_split_headers(s + start,
+		    end - start, MIME_HDR_FIELDS_MAX, ent_cb, &pe, &off);
 		if (pe.ctype[0] == '\0')
 			str_copyn(pe.ctype, sizeof(pe.ctype), digest ?
 			    "message/rfc822" : "text/plain", digest ? 14 : 10);
@@ -936,10 +1093,10 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 	const char	*ct = e->ctype, *inferred;
 	char		*dec = NULL;
 	size_t		 dlen;
-	int		 attach;
+	int		 attach, cut;
 
 	if (depth > m->lim.max_depth) {
-		m->trunc++;
+		m->dropped[MIME_CAP_DEPTH]++;
 		return;
 	}
 	if (skip_type(ct))
@@ -947,12 +1104,14 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 	if (strcmp(e->cte, "base64") == 0 ||
 	    strcmp(e->cte, "quoted-printable") == 0) {
 		dec = e->cte[0] == 'b' ?
-		    mime_decode_b64(s, len, m->lim.max_decoded, &dlen) :
-		    mime_decode_qp(s, len, m->lim.max_decoded, &dlen);
+		    mime_decode_b64(s, len, m->lim.max_decoded, &dlen, &cut) :
+		    mime_decode_qp(s, len, m->lim.max_decoded, &dlen, &cut);
 		if (dec == NULL) {
 			m->nomem = 1;
 			return;
 		}
+		if (cut)
+			m->dropped[MIME_CAP_DECODED]++;
 		s = dec;
 		len = dlen;
 	}
@@ -960,13 +1119,15 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 		mime_multipart(m, e, s, len, depth, emb, msgno);
 	else if (strcmp(ct, "message/rfc822") == 0 ||
 	    strcmp(ct, "message/global") == 0)
-		mime_message(m, s, len, depth + 1, emb + 1, 0);
+		mime_message(m, s, len, depth + 1, emb + 1, 0, msgno);
 	else if (headers_type(ct))
-		mime_message(m, s, len, depth + 1, emb + 1, 1);
+		mime_message(m, s, len, depth + 1, emb + 1, 1, msgno);
 	else if (strcmp(ct, "message/feedback-report") == 0 ||
 	    strcmp(ct, "message/global-delivery-status") == 0) {
 		char *p = dup_mem(s, len);
 
+		if (strcmp(ct, "message/feedback-report") == 0)
+			m->reports++;	/* the mark of a complaint */
 		if (p == NULL)
 			m->nomem = 1;
 		else if (emb == 0)
@@ -984,7 +1145,7 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 		    strcmp(ct, "application/octet-stream") == 0))
 			inferred = type_of_name(e->name);
 		if (inferred != NULL && strcmp(inferred, "message/rfc822") == 0)
-			mime_message(m, s, len, depth + 1, emb + 1, 0);
+			mime_message(m, s, len, depth + 1, emb + 1, 0, msgno);
 		else {
 			if (inferred != NULL)
 				ct = inferred;

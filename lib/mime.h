@@ -14,12 +14,33 @@
  *				misspellings seen in the wild), one unfolded
  *				field per line
  *	MIME_SEG_EMB_TEXT	a text part inside an embedded message
+ *	MIME_SEG_FWD_HEADERS	the header block of an embedded message
+ *				that carries a message or a feedback
+ *				report of its own: a forwarded complaint,
+ *				whose header block is transport, not
+ *				evidence (the decision reads it only to
+ *				object to a route, see decide.c)
  *
- * Nesting depth, the number of segments, the bytes decoded and the bytes
- * expanded from archives are all capped; what passes a cap is dropped
- * silently (never an error), so a hostile message cannot make the
- * reader run away.  The complaint's own top-level header fields are not
- * segments: they are transport, addressed only by name (see rules.h).
+ * Nesting depth, the number of segments, the bytes decoded, the bytes
+ * expanded from archives, the members read from one archive and the
+ * header fields read are all capped, so a hostile message cannot make
+ * the reader run away.  What passes a cap is dropped (never an error)
+ * and counted per cap (mime_dropped()), so that the decision knows the
+ * complaint was not read whole.  The complaint's own top-level header
+ * fields are not segments: they are transport, addressed only by name
+ * (see rules.h).
+ *
+ * Forwarded complaints: the messages embedded in a complaint are the
+ * reported ones, unless one of them carries a message (message/rfc822,
+ * the rfc822-headers family) or a message/feedback-report part of its
+ * own.  Such a message is read as a complaint forwarded as an
+ * attachment, and the messages inside it as the reported ones: its
+ * header block becomes MIME_SEG_FWD_HEADERS (its Received chain is the
+ * complaint's way to the forwarder, not the offender's), and each
+ * segment says by "parent" which message it was found in, so that the
+ * Received chain of a reported message is walked with the domain of
+ * the complaint that carried it.  Report parts are read at the top
+ * level only.
  *
  * Usage:
  *	mime_t *m = mime_new(&limits);
@@ -37,8 +58,27 @@ enum mime_region {
 	MIME_SEG_TEXT,
 	MIME_SEG_ATTACH,
 	MIME_SEG_EMB_HEADERS,
-	MIME_SEG_EMB_TEXT
+	MIME_SEG_EMB_TEXT,
+	MIME_SEG_FWD_HEADERS
 };
+
+/* The caps of the reader, each counted apart (mime_dropped()). */
+enum mime_cap {
+	MIME_CAP_DEPTH = 0,	/* an entity nested past max_depth */
+	MIME_CAP_SEGS,		/* a segment past max_segs */
+	MIME_CAP_DECODED,	/* text past max_decoded */
+	MIME_CAP_EXPANDED,	/* archive bytes past max_expanded */
+	MIME_CAP_RATIO,		/* a member cut at max_ratio */
+	MIME_CAP_MEMBERS,	/* members past MIME_MEMBERS_MAX */
+	MIME_CAP_FIELDS,	/* fields past MIME_HDR_FIELDS_MAX, or cut
+				   at MIME_FIELD_MAX bytes */
+	MIME_CAP_COUNT
+};
+
+/* Members read per archive, fields per header block, bytes per field. */
+#define MIME_MEMBERS_MAX	64
+#define MIME_HDR_FIELDS_MAX	2000
+#define MIME_FIELD_MAX		(1024 * 1024 + 4096)
 
 #define MIME_CTYPE_MAX	80
 #define MIME_NAME_MAX	128
@@ -49,6 +89,8 @@ struct mime_seg {
 	char	 name[MIME_NAME_MAX];	/* file name, "" if none */
 	int	 embedded;		/* message levels above (0: complaint) */
 	int	 msgno;			/* which embedded message (0: none) */
+	int	 parent;		/* the message msgno was found in
+					   (0: the complaint itself) */
 	char	*data;			/* decoded text, NUL-terminated */
 	size_t	 len;
 };
@@ -91,8 +133,18 @@ int	 mime_parse(mime_t *m, const struct mime_field *hdr, size_t nhdr,
 size_t	 mime_count(const mime_t *m);
 const struct mime_seg *mime_seg(const mime_t *m, size_t i);
 
-/* Number of caps that cut the last message short (for counters). */
+/*
+ * How many times cap (enum mime_cap) dropped or cut content of the last
+ * message: a part, a segment, a field, an archive member, the tail of a
+ * decoded text.  0 for a cap out of range.
+ */
+size_t	 mime_dropped(const mime_t *m, int cap);
+/* The sum of mime_dropped() over every cap: 0 when the message was read
+ * whole. */
 size_t	 mime_truncations(const mime_t *m);
+/* The name of cap ("depth", "segments", "decoded", "expanded", "ratio",
+ * "members", "fields"; static), NULL for a cap out of range. */
+const char *mime_cap_name(int cap);
 
 /*
  * Helpers shared with the rest of the reader.
@@ -100,13 +152,15 @@ size_t	 mime_truncations(const mime_t *m);
 
 /* Decode base64 (lenient: skips what is not in the alphabet) from s into
  * a new malloc'd buffer of at most cap bytes; *outlen gets its length.
- * Returns NULL only when out of memory. */
+ * *cut (when cut is not NULL) is set to 1 when the text was longer than
+ * cap and its tail was dropped, else to 0.  Returns NULL only when out
+ * of memory. */
 char	*mime_decode_b64(const char *s, size_t len, size_t cap,
-	    size_t *outlen);
+	    size_t *outlen, int *cut);
 /* Decode quoted-printable likewise (soft breaks, =XX; anything broken is
  * kept as it is). */
 char	*mime_decode_qp(const char *s, size_t len, size_t cap,
-	    size_t *outlen);
+	    size_t *outlen, int *cut);
 
 /*
  * Split a header block (LF line ends, ends at the first empty line or at
@@ -114,11 +168,14 @@ char	*mime_decode_qp(const char *s, size_t len, size_t cap,
  * valuelen) for each, at most max fields.  The value has the line breaks
  * of folding removed and leading blanks trimmed.  *bodyoff gets the
  * offset of the body (after the empty line), or len.  fn returns 0 to go
- * on or -1 to stop.  A leading mbox "From " line is skipped.
+ * on or -1 to stop.  A leading mbox "From " line is skipped.  Returns
+ * the number of fields dropped by the caps: fields past max, and fields
+ * whose value was cut at MIME_FIELD_MAX bytes (the fields after fn
+ * stopped the walk are not counted); 0 when every field was given whole.
  */
 typedef int (*mime_field_fn)(void *arg, const char *name, size_t nlen,
     const char *value, size_t vlen);
-void	 mime_split_headers(const char *s, size_t len, size_t max,
+size_t	 mime_split_headers(const char *s, size_t len, size_t max,
 	    mime_field_fn fn, void *arg, size_t *bodyoff);
 
 #endif

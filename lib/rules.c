@@ -731,6 +731,18 @@ rules_exec(const rules_t *rs, const struct rule *r, pcre2_match_data *md,
 			return rc < 0 ? -1 : (int)n;
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 	}
+	if (n == rs->max_matches && off <= len) {
+		/* is there a match past the cap? */
+		rc = pcre2_match(r->re, (PCRE2_SPTR)s, len, off, 0, md,
+		    rs->mctx);
+		if (rc >= 0)
+			return (int)n + 1;
+		if (rc != PCRE2_ERROR_NOMATCH) {
+			if (err != NULL)
+				*err = rc;
+			return -1;
+		}
+	}
 	return (int)n;
 }
 

@@ -72,8 +72,10 @@ typedef int (*rule_hit_fn)(void *arg, const struct rule *r,
 /*
  * Run pattern re of rule r over s (len bytes), calling fn for each match
  * (at most rules->max_matches).  md must have room for the groups (see
- * max_groups).  Returns the number of matches, or -1 when PCRE2 failed
- * (match or depth limit, or another error: *err gets the PCRE2 code).
+ * max_groups).  Returns the number of matches given to fn, or
+ * max_matches + 1 when s holds more matches than that (the ones past the
+ * cap are not given), or -1 when PCRE2 failed (match or depth limit, or
+ * another error: *err gets the PCRE2 code).
  */
 int	 rules_exec(const rules_t *rules, const struct rule *r,
 	    pcre2_match_data *md, const char *s, size_t len,

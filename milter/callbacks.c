@@ -417,6 +417,7 @@ log_decision(const char *qid, const struct decision *d, int spf)
 {
 	char	 ip[IPADDR_STRLEN] = "-", when[32] = "-", port[16] = "-";
 	char	 cust[IPMAP_CUSTOMER_MAX], to[IPMAP_ADDRESS_MAX], rule[64];
+	char	 dropped[128];
 
 	if (d->has_ip) {
 		(void)ipaddr_format(&d->ip, ip, sizeof(ip));
@@ -428,15 +429,16 @@ log_decision(const char *qid, const struct decision *d, int spf)
 	str_sanitize(d->customer, strlen(d->customer), cust, sizeof(cust));
 	str_sanitize(d->to, strlen(d->to), to, sizeof(to));
 	str_sanitize(d->rule, strlen(d->rule), rule, sizeof(rule));
+	(void)decision_dropped_text(d, dropped, sizeof(dropped));
 	log_notice("%s: action=%s reason=%s rule=%s ip=%s port=%s time=%s "
-	    "customer=%s to=%s%s%s serial=%llu spf=%s", qid,
+	    "customer=%s to=%s%s%s serial=%llu spf=%s dropped=%s", qid,
 	    d->action == ROUTE_ROUTE ? "route" : "keep", d->reason,
 	    rule[0] ? rule : "-", ip, port, when, cust[0] ? cust : "-",
 	    d->action == ROUTE_ROUTE ? "<" : "",
 	    d->action == ROUTE_ROUTE ? to : "-",
 	    d->action == ROUTE_ROUTE ? ">" : "",
 	    (unsigned long long)d->map_serial,
-	    spf == POLICY_SPF_UNCHECKED ? "-" : spf_res_name(spf));
+	    spf == POLICY_SPF_UNCHECKED ? "-" : spf_res_name(spf), dropped);
 }
 
 /* End of message: decide, act, log. */

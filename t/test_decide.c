@@ -1,7 +1,9 @@
 /*
  * test_decide.c - the decision table: every reason route_decide() can
  * give, the strongest-class rule, lookups at the incident time and with
- * the port, the policy hook's decision_keep(), and the JSON form.
+ * the port, what a cap left out (the scan limit, the MIME reader's caps,
+ * the caps of the extraction), the policy hook's decision_keep(), and
+ * the JSON form.
  *
  * A small map is built with ipmap_build_file() in a temporary directory.
  */
@@ -48,7 +50,11 @@ static const char rules_txt[] =
     "rule any\n"
     "\tregion text\n"
     "\tstrength weak\n"
-    "\tpattern (?<ip>%{IP})\n";
+    "\tpattern (?<ip>%{IP})\n"
+    "rule column\n"
+    "\tregion table\n"
+    "\tstrength authoritative\n"
+    "\tpattern ^src_ip: (?<ip>%{IP})$\n";
 
 /* Write text into dir/name; returns the path (static). */
 static const char *
@@ -145,6 +151,169 @@ static const struct dcase cases[] = {
 	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 203.0.113.9\n",
 	  NULL, NULL, NULL, "keep", "ambiguous", "" },
 };
+
+/* Decide big (len bytes) with a scan limit of 16 MiB. */
+static void
+decide_big(const rules_t *rs, ipmap_t *map, const buf_t *big,
+    struct decision *d)
+{
+	complaint_t *c = complaint_new(16 << 20);
+
+	(void)complaint_raw(c, big->data, big->len);
+	route_decide(rs, map, c, NOW, d);
+	complaint_free(c);
+}
+
+/* Is d a keep with reason? */
+static int
+kept(const struct decision *d, const char *reason)
+{
+	if (d->action == ROUTE_KEEP && strcmp(d->reason, reason) == 0 &&
+	    d->customer[0] == '\0')
+		return 1;
+	diag("got %s %s '%s'", d->action == ROUTE_ROUTE ? "route" : "keep",
+	    d->reason, d->customer);
+	return 0;
+}
+
+/* Multiparts nested depth deep around a text part holding text. */
+static void
+nest(buf_t *b, int depth, const char *text)
+{
+	int	 k;
+
+	for (k = 0; k < depth; k++)
+		(void)buf_printf(b, "--n%03d\nContent-Type: multipart/mixed; "
+		    "boundary=n%03d\n\n", k, k + 1);
+	(void)buf_printf(b, "--n%03d\nContent-Type: text/plain\n\n%s\n",
+	    depth, text);
+}
+
+/*
+ * What a cap left out: a route needs the whole deciding class, so a
+ * complaint cut by a MIME cap routes only on authoritative evidence
+ * (else "truncated"), and evidence left out by a cap of the extraction
+ * keeps when it is as strong as the deciding class ("too-many-ips").
+ */
+static void
+cut_tests(const rules_t *rs, ipmap_t *map)
+{
+	struct decision	 d;
+	buf_t		 big, js;
+	char		 msg[4096], word[128];
+	int		 k;
+
+	buf_init(&big, 16 << 20);
+	buf_init(&js, 1 << 20);
+
+	/* the segment cap: the second customer is in part 600 */
+	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+	    "Offending IP: 192.0.2.1\n");
+	for (k = 0; k < 600; k++)
+		(void)buf_printf(&big, "--b\nContent-Type: text/plain\n\n"
+		    "part %d\n", k);
+	(void)buf_puts(&big, "--b\nContent-Type: text/plain\n\n"
+	    "Offending IP: 198.51.100.1\n--b--\n");
+	decide_big(rs, map, &big, &d);
+	ok(kept(&d, "truncated") && d.cuts.dropped[MIME_CAP_SEGS] == 90,
+	    "strong evidence beside parts past the segment cap keeps "
+	    "(truncated)");
+	(void)decision_json(&d, "segs.eml", &js);
+	ok(strstr(js.data, "],\"dropped\":{\"segments\":90}}") != NULL,
+	    "JSON says what was dropped");
+	ok(decision_dropped_text(&d, word, sizeof(word)) == 0 &&
+	    strcmp(word, "segments:90") == 0, "so does the log word (%s)",
+	    word);
+	ok(decision_dropped_text(&d, word, 5) == -1 && strcmp(word, "?") == 0,
+	    "a log word that does not fit is '?'");
+	decision_clear(&d);
+
+	/* the same with an authoritative report field first */
+	arf(msg, sizeof(msg), "192.0.2.10", NULL, NULL);
+	buf_reset(&big);
+	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	    "boundary=o\n\n--o\n");
+	(void)buf_puts(&big, strstr(msg, "Content-Type:"));
+	for (k = 0; k < 600; k++)
+		(void)buf_printf(&big, "--o\nContent-Type: text/plain\n\n"
+		    "part %d\n", k);
+	(void)buf_puts(&big, "--o--\n");
+	decide_big(rs, map, &big, &d);
+	ok(d.action == ROUTE_ROUTE && strcmp(d.customer, "C1") == 0 &&
+	    d.cuts.dropped[MIME_CAP_SEGS] > 0,
+	    "an authoritative field routes past the segment cap (got %s)",
+	    d.reason);
+	decision_clear(&d);
+
+	/* the depth cap */
+	buf_reset(&big);
+	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	    "boundary=n000\n\n--n000\nContent-Type: text/plain\n\n"
+	    "Offending IP: 192.0.2.1\n");
+	nest(&big, 30, "Offending IP: 198.51.100.1");
+	decide_big(rs, map, &big, &d);
+	ok(kept(&d, "truncated") && d.cuts.dropped[MIME_CAP_DEPTH] > 0,
+	    "strong evidence beside parts past the depth cap keeps "
+	    "(truncated)");
+	decision_clear(&d);
+
+	/* top-level fields past the complaint's field cap */
+	buf_reset(&big);
+	for (k = 0; k < 2000; k++)
+		(void)buf_printf(&big, "X-Filler-%d: x\n", k);
+	(void)buf_puts(&big, "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nOffending IP: 192.0.2.1\n"
+	    "--b--\n");
+	decide_big(rs, map, &big, &d);
+	ok(kept(&d, "truncated") && d.cuts.dropped[MIME_CAP_FIELDS] == 1,
+	    "a top-level Content-Type past the field cap keeps (truncated)");
+	decision_clear(&d);
+
+	/* a complaint read whole says so */
+	decide(rs, map, "Subject: x\n\nOffending IP: 192.0.2.1\n", NOW, &d);
+	buf_reset(&js);
+	(void)decision_json(&d, "whole.eml", &js);
+	ok(d.action == ROUTE_ROUTE && strstr(js.data, "],\"dropped\":{}}") !=
+	    NULL && decision_dropped_text(&d, word, sizeof(word)) == 0 &&
+	    strcmp(word, "-") == 0, "nothing dropped: {} and '-'");
+	decision_clear(&d);
+
+	/* matches of one rule past the match cap */
+	buf_reset(&big);
+	(void)buf_puts(&big, "Subject: x\n\n");
+	for (k = 0; k < 1000; k++)
+		(void)buf_puts(&big, "Offending IP: 192.0.2.1\n");
+	(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");
+	decide_big(rs, map, &big, &d);
+	ok(kept(&d, "too-many-ips"),
+	    "a second customer past 1000 matches of a rule keeps "
+	    "(too-many-ips)");
+	decision_clear(&d);
+	buf_reset(&big);
+	(void)buf_puts(&big, "Subject: x\n\n");
+	for (k = 0; k < 1000; k++)
+		(void)buf_puts(&big, "Offending IP: 192.0.2.1\n");
+	decide_big(rs, map, &big, &d);
+	ok(d.action == ROUTE_ROUTE && strcmp(d.customer, "C1") == 0,
+	    "exactly 1000 matches route (got %s)", d.reason);
+	decision_clear(&d);
+
+	/* table rows past the table cap */
+	buf_reset(&big);
+	(void)buf_puts(&big, "Subject: x\n\nsrc_ip,port,note\n"
+	    "192.0.2.1,25,first\n");
+	for (k = 0; k < 160000; k++)
+		(void)buf_puts(&big, "-,25,row\n");
+	(void)buf_puts(&big, "198.51.100.1,25,last\n");
+	decide_big(rs, map, &big, &d);
+	ok(kept(&d, "too-many-ips"),
+	    "a second customer past the table cap keeps (too-many-ips)");
+	decision_clear(&d);
+
+	buf_free(&js);
+	buf_free(&big);
+}
 
 int
 main(void)
@@ -320,6 +489,8 @@ main(void)
 		complaint_free(c);
 		buf_free(&big);
 	}
+
+	cut_tests(rs, map);
 
 	/* the decision is a pure function of its inputs */
 	{

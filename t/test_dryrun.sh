@@ -61,7 +61,8 @@ sed 's/^/# /' "$tmp/diff"
 bad=0
 while IFS= read -r line; do
 	for f in '"file":' '"action":"' '"reason":' '"customer":' '"to":' \
-	    '"ip":' '"port":' '"time":' '"rule":' '"candidates":['; do
+	    '"ip":' '"port":' '"time":' '"rule":' '"candidates":[' \
+	    '"dropped":{'; do
 		case $line in
 		*"$f"*) ;;
 		*) echo "# missing $f in: $line"; bad=1 ;;
