@@ -77,6 +77,7 @@ struct gen {
 	struct chunkidx	 v4, v6;
 	uint64_t	 serial;
 	int64_t		 built;
+	int		 version;	/* format version */
 	char		 hash[SHA256_HEXLEN];
 	char		 name[64];	/* file name in the directory */
 	dev_t		 dev;		/* the file's identity: a directory */
@@ -265,10 +266,24 @@ chunk_find(const MDB_val *v, size_t alen, const uint8_t *addr)
 	return chunk_record(v, alen, n, lo);
 }
 
+/* Non-zero if address a comes before address b (both alen bytes). */
+static inline int
+addr_below(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+	uint64_t ah, bh;
+
+	if (alen == 4)
+		return be32(a) < be32(b);
+	ah = be64(a);
+	bh = be64(b);
+	return ah < bh || (ah == bh && be64(a + 8) < be64(b + 8));
+}
+
 /*
- * Ask for the head of chunk v (its count, range ends and record offsets)
- * to be fetched into the cache at once, rather than one line after the
- * other as the binary search reaches them.
+ * Ask for chunk v (its count, range ends, record offsets and records) to
+ * be fetched into the cache at once, rather than one line after the
+ * other as the binary search and the record reach them: the chunk is a
+ * few hundred bytes in one place, a lookup's one random access to the map.
  */
 static inline void
 chunk_prefetch(const MDB_val *v, size_t alen)
@@ -276,7 +291,8 @@ chunk_prefetch(const MDB_val *v, size_t alen)
 	const char	*p = v->mv_data;
 	size_t		 len, o;
 
-	len = IPMAP_CHUNK_HDR + IPMAP_CHUNK_MAX * (alen + 4) + IPMAP_CHUNK_BYTES;
+	len = IPMAP_CHUNK_HDR + IPMAP_CHUNK_MAX * (alen + 4) +
+	    IPMAP_CHUNK_BYTES;
 	if (len > v->mv_size)
 		len = v->mv_size;
 	for (o = 0; o < len; o += 64)
@@ -462,9 +478,12 @@ gen_unref(struct gen *g)
 	free(g);
 }
 
-/* Find the customer table of txn; 0, or an LMDB error. */
+/*
+ * Find the customer table of txn, of a map of format version; 0, or an
+ * LMDB error.
+ */
 static int
-custtab_load(MDB_txn *txn, MDB_dbi dbi, struct ipmap_custtab *t)
+custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
 {
 	unsigned char	 key = IPMAP_KEY_CUST;
 	MDB_val		 k, v;
@@ -482,6 +501,7 @@ custtab_load(MDB_txn *txn, MDB_dbi dbi, struct ipmap_custtab *t)
 		return MDB_CORRUPTED;
 	t->p = v.mv_data;
 	t->len = v.mv_size;
+	t->byoff = version >= 5;
 	return 0;
 }
 
@@ -533,12 +553,13 @@ gen_open(ipmap_t *map, const char *name)
 	memcpy(g->meta, v.mv_data, v.mv_size);
 	g->meta[v.mv_size] = '\0';
 	if (meta_value(g->meta, "version", tmp, sizeof(tmp)) == -1 ||
-	    atoi(tmp) != IPMAP_FORMAT_VERSION) {
-		set_err(map, "%s: not a map of format version %d", path,
-		    IPMAP_FORMAT_VERSION);
+	    (g->version = atoi(tmp)) < IPMAP_FORMAT_OLDEST ||
+	    g->version > IPMAP_FORMAT_VERSION) {
+		set_err(map, "%s: not a map of format version %d to %d", path,
+		    IPMAP_FORMAT_OLDEST, IPMAP_FORMAT_VERSION);
 		goto fail_quiet;
 	}
-	if ((rc = custtab_load(txn, g->dbi, &custs)) != 0 ||
+	if ((rc = custtab_load(txn, g->dbi, g->version, &custs)) != 0 ||
 	    (rc = mdb_dbi_open(txn, IPMAP_DB_V4, MDB_INTEGERKEY,
 	    &g->dbi4)) != 0 ||
 	    (rc = mdb_dbi_open(txn, IPMAP_DB_V6, 0, &g->dbi6)) != 0)
@@ -560,7 +581,7 @@ gen_open(ipmap_t *map, const char *name)
 	}
 	/* The transaction that lookups read through, and the index. */
 	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &g->txn)) != 0 ||
-	    (rc = custtab_load(g->txn, g->dbi, &g->custs)) != 0 ||
+	    (rc = custtab_load(g->txn, g->dbi, g->version, &g->custs)) != 0 ||
 	    (rc = chunkidx_build(g->txn, g->dbi4, 4, &g->v4)) != 0 ||
 	    (rc = chunkidx_build(g->txn, g->dbi6, 16, &g->v6)) != 0)
 		goto fail;
@@ -810,7 +831,10 @@ ipmap_close(ipmap_t *map)
 	free(map);
 }
 
-/* Copy customer record cid into res; 0, or -1 if it is missing/bad. */
+/*
+ * Copy the customer record an entry names with cid into res; 0, or -1 if
+ * it is missing or bad.
+ */
 static int
 get_customer(const struct ipmap_custtab *t, uint32_t cid,
     struct ipmap_result *res)
@@ -818,7 +842,8 @@ get_customer(const struct ipmap_custtab *t, uint32_t cid,
 	const char	*c, *a;
 	size_t		 clen, alen;
 
-	if (ipmap_cust_get(t, cid, &c, &clen, &a, &alen) == -1 ||
+	if ((t->byoff ? ipmap_cust_at(t, cid, &c, &clen, &a, &alen) :
+	    ipmap_cust_get(t, cid, &c, &clen, &a, &alen)) == -1 ||
 	    clen >= sizeof(res->customer) || alen >= sizeof(res->address))
 		return -1;
 	memcpy(res->customer, c, clen + 1);
@@ -847,6 +872,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 {
 	struct tstate	*ts;
 	struct ipmap_ent e, hit;
+	const struct ipmap_custtab *custs;
 	const unsigned char *p, *end;
 	MDB_val		 v;
 	size_t		 alen, i, nent;
@@ -860,6 +886,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	maybe_refresh(map);
 	if ((ts = tstate_get(map)) == NULL)
 		return IPMAP_ERROR;
+	custs = &ts->gen->custs;
 	alen = ip->family == IPADDR_V4 ? 4 : 16;
 	if (chunk_locate(ts->gen, ip, &v) == -1)
 		return IPMAP_NOTFOUND;	/* past the last range */
@@ -867,7 +894,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	end = (const unsigned char *)v.mv_data + v.mv_size;
 	if ((p = chunk_find(&v, alen, ip->a)) == NULL)
 		return IPMAP_ERROR;
-	if (memcmp(ip->a, p, alen) < 0)
+	if (addr_below(ip->a, p, alen))
 		return IPMAP_NOTFOUND;	/* in a gap between ranges */
 	nchain = p[alen];
 	p += alen + 1;
@@ -890,6 +917,9 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 			if (!found) {
 				hit = e;
 				found = 1;
+				/* fetch the record while the chain is read */
+				if (custs->byoff && hit.cid < custs->len)
+					__builtin_prefetch(custs->p + hit.cid);
 			} else if (e.cid != hit.cid) {
 				res->serial = ts->gen->serial;
 				return IPMAP_AMBIGUOUS;
@@ -897,7 +927,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 		}
 		if (!found)
 			continue;
-		if (get_customer(&ts->gen->custs, hit.cid, res) == -1)
+		if (get_customer(custs, hit.cid, res) == -1)
 			return IPMAP_ERROR;
 		res->prefix.family = ip->family;
 		memset(res->prefix.a, 0, sizeof(res->prefix.a));
@@ -1142,7 +1172,7 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 	if ((g = gen_take(map, err, errlen)) == NULL)
 		return -1;
 	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
-	    (rc = custtab_load(txn, g->dbi, &custs)) != 0) {
+	    (rc = custtab_load(txn, g->dbi, g->version, &custs)) != 0) {
 		snprintf(err, errlen, "%s: %s", g->name, mdb_strerror(rc));
 		goto out;
 	}

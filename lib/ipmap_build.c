@@ -75,9 +75,12 @@ struct cust {
 	uint16_t	 clen, alen;
 };
 
-/* The SHA-256 of the source is computed by a second thread. */
-#define HASH_SLOTS	4
-#define HASH_BLOCK	65536
+/*
+ * The SHA-256 of the source is computed by a second thread, handed the
+ * bytes read in big blocks, so that it is woken up seldom.
+ */
+#define HASH_SLOTS	2
+#define HASH_BLOCK	(1 << 20)
 
 struct hasher {
 	pthread_t	 thread;
@@ -86,6 +89,7 @@ struct hasher {
 	struct sha256	*hash;
 	unsigned char	*buf;		/* HASH_SLOTS blocks */
 	size_t		 len[HASH_SLOTS];
+	size_t		 fill;		/* bytes in the block being filled */
 	unsigned	 head, tail;	/* blocks put, blocks hashed */
 	int		 done, running;
 };
@@ -95,6 +99,7 @@ struct hasher {
 struct pending {
 	struct bent	 e;
 	size_t		 clen, alen;
+	uint32_t	 hash;		/* cust_hash() of the text */
 	char		 text[IPMAP_CUSTOMER_MAX + IPMAP_ADDRESS_MAX];
 };
 
@@ -201,12 +206,23 @@ shown(const char *s, size_t len, char *out, size_t outsize)
 	return str_sanitize(s, len, out, outsize);
 }
 
-/* FNV-1a over len bytes. */
-static uint32_t
-fnv(const char *s, size_t len, uint32_t h)
+/* Mix len bytes of s into h, eight at a time. */
+static uint64_t
+hash_bytes(const char *s, size_t len, uint64_t h)
 {
-	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
+	uint64_t w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 29;
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 29;
+	}
 	return h;
 }
 
@@ -247,28 +263,24 @@ table_free(void *p, size_t size)
 static uint32_t
 cust_hash(const char *c, size_t clen, const char *a, size_t alen)
 {
-	uint32_t h = fnv(a, alen, fnv(c, clen, 2166136261u));
+	uint64_t h = (uint64_t)clen << 32 | alen;
 
-	return h ^ h >> 15;		/* mix the high bits into the index */
+	h = hash_bytes(a, alen, hash_bytes(c, clen, h));
+	h ^= h >> 33;			/* the high bits into the index */
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
-/* Start fetching the intern table slot of (c, a) into the cache. */
-static void
-cust_prefetch(const struct build *b, const char *c, size_t clen,
-    const char *a, size_t alen)
-{
-	if (b->chsize > 0)
-		__builtin_prefetch(&b->chash[cust_hash(c, clen, a, alen) &
-		    (b->chsize - 1)]);
-}
-
-/* Intern (customer, address); its id, or -1 when out of memory. */
+/*
+ * Intern (customer, address), whose cust_hash() is h; its id, or -1 when
+ * out of memory.
+ */
 static int64_t
 cust_intern(struct build *b, const char *c, size_t clen, const char *a,
-    size_t alen)
+    size_t alen, uint32_t h)
 {
 	struct chslot	*nh, *sl;
-	uint32_t	 h;
 	size_t		 i, k, need;
 	struct cust	*cu;
 
@@ -289,7 +301,6 @@ cust_intern(struct build *b, const char *c, size_t clen, const char *a,
 		b->chash = nh;
 		b->chsize = n;
 	}
-	h = cust_hash(c, clen, a, alen);
 	for (k = h & (b->chsize - 1); (sl = &b->chash[k])->idx != 0;
 	    k = (k + 1) & (b->chsize - 1)) {
 		if (sl->hash != h)
@@ -341,21 +352,56 @@ cust_name(const struct build *b, uint32_t id)
 	return b->carena + b->cust[id].off;
 }
 
+/* Non-zero for an ASCII letter or digit (c | 0x20 folds case). */
+static int
+is_letdig(int c)
+{
+	return ((unsigned)c - '0' < 10) | (((unsigned)c | 0x20) - 'a' < 26);
+}
+
 /* Non-zero for an RFC 5321 atext character. */
 static int
 is_atext(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~",
-	    c) != NULL);
+	if (is_letdig(c))
+		return 1;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'':
+	case '*': case '+': case '-': case '/': case '=': case '?':
+	case '^': case '_': case '`': case '{': case '|': case '}':
+	case '~':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
-/* Non-zero for a letter or digit. */
+/*
+ * Non-zero if some byte of s[0..len) is not printable ASCII (a control
+ * character, DEL or a byte past 0x7f); eight bytes at a time.
+ */
 static int
-is_letdig(int c)
+has_unprintable(const char *s, size_t len)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
+	const uint64_t	 ones = 0x0101010101010101u;
+	uint64_t	 w, bad = 0;
+	size_t		 i;
+
+	/*
+	 * A byte below 0x20 borrows in w - 0x20, DEL carries into the top
+	 * bit in w + 1, a byte past 0x7f has the top bit; a borrow or a
+	 * carry into the next byte only comes from such a byte.
+	 */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= w | (w - ones * 0x20) | (w + ones);
+	}
+	if (bad & ones * 0x80)
+		return 1;
+	for (; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 1;
+	return 0;
 }
 
 /*
@@ -372,13 +418,15 @@ mailbox_check(const char *s, size_t len)
 		return "empty";
 	if (len > IPMAP_ADDRESS_MAX - 3)
 		return "longer than 253 characters";
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (has_unprintable(s, len)) {
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x20 || c == 0x7f)
-			return "control character";
-		if (c >= 0x80)
-			return "non-ASCII character";
+			if (c < 0x20 || c == 0x7f)
+				return "control character";
+			if (c >= 0x80)
+				return "non-ASCII character";
+		}
 	}
 	i = 0;
 	if (s[0] == '"') {
@@ -520,7 +568,7 @@ pend_pop(struct build *b)
 	int64_t		 cid;
 
 	cid = cust_intern(b, pd->text, pd->clen, pd->text + pd->clen + 1,
-	    pd->alen);
+	    pd->alen, pd->hash);
 	b->pend_tail++;
 	if (cid == -1)
 		return -1;
@@ -544,7 +592,11 @@ pend_push(struct build *b, const struct bent *e, const char *c, size_t clen,
 	memcpy(pd->text, c, clen);
 	pd->text[clen] = '\0';
 	memcpy(pd->text + clen + 1, a, alen);
-	cust_prefetch(b, c, clen, a, alen);
+	pd->hash = cust_hash(c, clen, a, alen);
+	/* Here, not in a helper: GCC drops a call to a function that
+	 * does nothing but prefetch, as it has no side effect. */
+	if (b->chsize > 0)
+		__builtin_prefetch(&b->chash[pd->hash & (b->chsize - 1)]);
 	return 0;
 }
 
@@ -752,6 +804,18 @@ hasher_start(struct hasher *hs, struct sha256 *hash)
 	hs->running = 1;
 }
 
+/* Hand the block being filled to the thread. */
+static void
+hasher_hand(struct hasher *hs)
+{
+	hs->len[hs->head % HASH_SLOTS] = hs->fill;
+	hs->fill = 0;
+	pthread_mutex_lock(&hs->mu);
+	hs->head++;
+	pthread_cond_broadcast(&hs->cv);
+	pthread_mutex_unlock(&hs->mu);
+}
+
 /* Hand len bytes of p to the hash. */
 static void
 hasher_put(struct hasher *hs, const void *vp, size_t len)
@@ -765,20 +829,23 @@ hasher_put(struct hasher *hs, const void *vp, size_t len)
 		return;
 	}
 	while (len > 0) {
-		n = len < HASH_BLOCK ? len : HASH_BLOCK;
-		pthread_mutex_lock(&hs->mu);
-		while (hs->head - hs->tail == HASH_SLOTS)
-			pthread_cond_wait(&hs->cv, &hs->mu);
+		if (hs->fill == 0) {
+			/* Wait for a block the thread is done with. */
+			pthread_mutex_lock(&hs->mu);
+			while (hs->head - hs->tail == HASH_SLOTS)
+				pthread_cond_wait(&hs->cv, &hs->mu);
+			pthread_mutex_unlock(&hs->mu);
+		}
 		slot = hs->head % HASH_SLOTS;
-		pthread_mutex_unlock(&hs->mu);
-		memcpy(hs->buf + (size_t)slot * HASH_BLOCK, p, n);
-		hs->len[slot] = n;
-		pthread_mutex_lock(&hs->mu);
-		hs->head++;
-		pthread_cond_broadcast(&hs->cv);
-		pthread_mutex_unlock(&hs->mu);
+		n = HASH_BLOCK - hs->fill;
+		if (n > len)
+			n = len;
+		memcpy(hs->buf + (size_t)slot * HASH_BLOCK + hs->fill, p, n);
+		hs->fill += n;
 		p += n;
 		len -= n;
+		if (hs->fill == HASH_BLOCK)
+			hasher_hand(hs);
 	}
 }
 
@@ -788,6 +855,8 @@ hasher_finish(struct hasher *hs)
 {
 	if (!hs->running)
 		return;
+	if (hs->fill > 0)
+		hasher_hand(hs);
 	pthread_mutex_lock(&hs->mu);
 	hs->done = 1;
 	pthread_cond_broadcast(&hs->cv);
@@ -874,6 +943,10 @@ read_source(struct build *b)
 	}
 	csv_close(c);
 	fclose(fp);
+	/* Customers are all interned: their hash table is no longer used. */
+	table_free(b->chash, b->chsize * sizeof(*b->chash));
+	b->chash = NULL;
+	b->chsize = 0;
 	hasher_finish(&b->hasher);
 	sha256_hex(&b->hash, b->sha);
 	if (!have_header && b->nerr_total == 0)
@@ -972,6 +1045,84 @@ bent_sort(struct bent *v, size_t n)
 	}
 }
 
+/*
+ * The radix sort below orders entries by the digits of (family, network,
+ * length), which is the order of bent_cmp() on those fields: first the
+ * family and the first byte of the network together (9 bits), then the
+ * other 15 bytes of the network, then the length.
+ */
+#define RADIX_KEYLEN	17	/* digits */
+#define RADIX_MIN	32	/* shorter runs are sorted by comparison */
+
+/* Digit d of the radix key of e. */
+static inline unsigned
+bent_digit(const struct bent *e, unsigned d)
+{
+	if (d == 0)
+		return (e->fam == IPADDR_V6) << 8 | e->a[0];
+	return d < 16 ? e->a[d] : e->plen;
+}
+
+/*
+ * Sort n entries in place in bent_cmp() order, the key digits before d
+ * being the same in all of them: most significant digit first, each
+ * digit distributed in place (American flag sort), so that no second
+ * array is needed; short runs, and runs that agree on the whole key, go
+ * to bent_sort().
+ */
+static void
+bent_radix(struct bent *v, size_t n, unsigned d)
+{
+	size_t		 next[512], end[512], i, pos;
+	struct bent	 t;
+	unsigned	 k, bk, nb;
+
+	for (; n > RADIX_MIN && d < RADIX_KEYLEN; d++) {
+		nb = d == 0 ? 512 : 256;
+		memset(end, 0, nb * sizeof(end[0]));
+		for (i = 0; i < n; i++)
+			end[bent_digit(&v[i], d)]++;
+		if (end[bent_digit(&v[0], d)] == n)
+			continue;	/* one bucket: the next digit */
+		for (pos = 0, bk = 0; bk < nb; bk++) {
+			next[bk] = pos;
+			pos += end[bk];
+			end[bk] = pos;
+		}
+		/*
+		 * Each element is moved once, straight to its bucket, where
+		 * it displaces the element to move next.  That element is
+		 * fetched ahead, when the one before it is placed: the moves
+		 * depend on each other and would otherwise wait for memory.
+		 */
+		for (bk = 0; bk < nb; bk++) {
+			while (next[bk] < end[bk]) {
+				t = v[next[bk]];
+				while ((k = bent_digit(&t, d)) != bk) {
+					struct bent u = v[next[k]];
+
+					v[next[k]++] = t;
+					t = u;
+					if (next[k] < end[k]) {
+						const char *np = (const char *)
+						    &v[next[k]];
+
+						__builtin_prefetch(np);
+						__builtin_prefetch(np +
+						    sizeof(*v) - 1);
+					}
+				}
+				v[next[bk]++] = t;
+			}
+		}
+		for (pos = 0, bk = 0; bk < nb; pos = end[bk++])
+			if (end[bk] - pos > 1)
+				bent_radix(v + pos, end[bk] - pos, d + 1);
+		return;
+	}
+	bent_sort(v, n);
+}
+
 /* Non-zero if x and y are the same prefix. */
 static int
 same_prefix(const struct bent *x, const struct bent *y)
@@ -1019,7 +1170,7 @@ check_entries(struct build *b)
 	size_t	 i, j, k, o, start;
 	char	 p[64];
 
-	bent_sort(b->ent, b->nent);
+	bent_radix(b->ent, b->nent, 0);
 	for (i = 0, o = 0; i < b->nent; i++) {
 		struct bent *e = &b->ent[i];
 
@@ -1069,6 +1220,12 @@ check_entries(struct build *b)
 	return b->nerr_total ? -1 : 0;
 }
 
+/* A growable byte array of the writer. */
+struct bytes {
+	unsigned char	*p;
+	size_t		 len, size;
+};
+
 /* Writes into a fresh LMDB file, with transaction batching. */
 struct writer {
 	MDB_env		*env;
@@ -1080,13 +1237,35 @@ struct writer {
 	size_t		 cn;		/* ranges in it */
 	uint8_t		 cends[IPMAP_CHUNK_MAX][16];
 	uint32_t	 coffs[IPMAP_CHUNK_MAX];
-	buf_t		 crecs;		/* their records */
-	buf_t		 cval;		/* the assembled value */
+	struct bytes	 crecs;		/* their records */
+	struct bytes	 chains;	/* the chains of the open prefixes */
+	uint32_t	*custoff;	/* offset of each customer record in
+					   the customer table, by index */
 	size_t		 puts;
 	int		 grown;		/* times the map was made bigger */
 	uint64_t	 done, total;
 	struct build	*b;
 };
+
+/* Room for need more bytes at the end of x; where, or NULL (ENOMEM). */
+static unsigned char *
+bytes_room(struct bytes *x, size_t need)
+{
+	unsigned char	*np;
+	size_t		 n;
+
+	if (need <= x->size - x->len)
+		return x->p + x->len;
+	if (need > SIZE_MAX / 4 - x->len)
+		return NULL;
+	for (n = x->size ? x->size : 4096; n - x->len < need; n *= 2)
+		;
+	if ((np = realloc(x->p, n)) == NULL)
+		return NULL;
+	x->p = np;
+	x->size = n;
+	return np + x->len;
+}
 
 /*
  * Between transactions: when the map is three quarters full, double its
@@ -1113,6 +1292,29 @@ grow_if_needed(struct writer *w)
 	return 0;
 }
 
+/* Count a put; after TXN_BATCH of them, commit and begin anew. */
+static int
+wstep(struct writer *w)
+{
+	int	 rc;
+
+	if (++w->puts < TXN_BATCH)
+		return 0;
+	if ((rc = mdb_txn_commit(w->txn)) != 0) {
+		w->txn = NULL;
+		return rc;
+	}
+	w->txn = NULL;
+	w->puts = 0;
+	if ((rc = grow_if_needed(w)) != 0)
+		return rc;
+	if ((rc = mdb_txn_begin(w->env, NULL, 0, &w->txn)) != 0) {
+		w->txn = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 /* Put one record into dbi (append order unless flags say otherwise). */
 static int
 wput(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
@@ -1127,21 +1329,31 @@ wput(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
 	val.mv_size = vlen;
 	if ((rc = mdb_put(w->txn, dbi, &key, &val, flags)) != 0)
 		return rc;
-	if (++w->puts == TXN_BATCH) {
-		if ((rc = mdb_txn_commit(w->txn)) != 0) {
-			w->txn = NULL;
-			return rc;
-		}
-		w->txn = NULL;
-		w->puts = 0;
-		if ((rc = grow_if_needed(w)) != 0)
-			return rc;
-		if ((rc = mdb_txn_begin(w->env, NULL, 0, &w->txn)) != 0) {
-			w->txn = NULL;
-			return rc;
-		}
+	return wstep(w);
+}
+
+/* The big-endian 32-bit number at p. */
+static inline uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Compare addresses x and y of alen (4 or 16) bytes, as memcmp(). */
+static inline int
+addr_cmp(const uint8_t *x, const uint8_t *y, size_t alen)
+{
+	uint64_t xv, yv;
+
+	if (alen == 4) {
+		xv = be32(x);
+		yv = be32(y);
+	} else if ((xv = be64(x)) == (yv = be64(y))) {
+		xv = be64(x + 8);
+		yv = be64(y + 8);
 	}
-	return 0;
+	return xv < yv ? -1 : xv > yv;
 }
 
 /* Last address of the prefix (a, plen) of alen bytes into out. */
@@ -1185,102 +1397,138 @@ addr_dec(uint8_t *a, size_t alen)
 			return;
 }
 
-/* A prefix open during the sweep. */
+/*
+ * A prefix open during the sweep.  Its chain (the part of a range record
+ * it adds, see ipmap_int.h) is encoded once, when it opens, and copied
+ * into each range it covers.
+ */
 struct open_prefix {
-	size_t		 first, n;	/* its entries in b->ent */
+	size_t		 off, len;	/* its chain in w->chains */
 	uint8_t		 last[16];
 };
 
-/* Write the chunk being filled, if it has ranges. */
+/*
+ * Encode the chain of the prefix whose entries are b->ent[first] and the
+ * n - 1 after it at the end of w->chains, and note where in op.
+ */
+static int
+chain_open(struct writer *w, size_t first, size_t n, struct open_prefix *op)
+{
+	const struct bent *be = &w->b->ent[first];
+	struct ipmap_ent e;
+	unsigned char	*p, *q;
+	uint16_t	 nent = (uint16_t)n;
+	size_t		 i;
+
+	if (n > UINT16_MAX)
+		return EOVERFLOW;
+	if ((p = bytes_room(&w->chains, IPMAP_CHAIN_HDR +
+	    n * IPMAP_ENT_MAX)) == NULL)
+		return ENOMEM;
+	q = p;
+	*q++ = be->plen;
+	memcpy(q, &nent, 2);
+	q += 2;
+	for (i = 0; i < n; i++, be++) {
+		e.from = be->from;
+		e.until = be->until;
+		e.port_lo = be->ports ? be->plo : -1;
+		e.port_hi = be->ports ? be->phi : -1;
+		/* the record's offset in the customer table */
+		e.cid = w->custoff[be->cid];
+		q += ipmap_ent_put(q, &e);
+	}
+	op->off = w->chains.len;
+	op->len = (size_t)(q - p);
+	w->chains.len += op->len;
+	return 0;
+}
+
+/* Write the chunk being filled, if it has ranges, in place in the map. */
 static int
 chunk_flush(struct writer *w)
 {
 	size_t		 alen = w->cfam == IPADDR_V4 ? 4 : 16, i, hdr;
 	uint16_t	 n = (uint16_t)w->cn;
 	uint32_t	 off, k4;
+	unsigned char	*p;
+	MDB_val		 key, val;
+	int		 rc;
 
 	if (w->cn == 0)
 		return 0;
 	hdr = IPMAP_CHUNK_HDR + w->cn * (alen + 4);
-	buf_reset(&w->cval);
-	if (buf_append(&w->cval, &n, 2) || buf_append(&w->cval, "\0\0", 2))
-		return ENOMEM;
-	for (i = 0; i < w->cn; i++)
-		if (buf_append(&w->cval, w->cends[i], alen))
-			return ENOMEM;
-	for (i = 0; i < w->cn; i++) {
-		off = (uint32_t)(hdr + w->coffs[i]);
-		if (buf_append(&w->cval, &off, 4))
-			return ENOMEM;
-	}
-	if (buf_append(&w->cval, w->crecs.data, w->crecs.len))
-		return ENOMEM;
-	w->cn = 0;
-	buf_reset(&w->crecs);
-	w->b->chunks++;
 	if (w->cfam == IPADDR_V4) {
 		k4 = ipmap_v4key(w->cends[n - 1]);
-		return wput(w, w->dbi4, &k4, sizeof(k4), w->cval.data,
-		    w->cval.len, MDB_APPEND);
+		key.mv_data = &k4;
+		key.mv_size = sizeof(k4);
+	} else {
+		key.mv_data = w->cends[n - 1];
+		key.mv_size = 16;
 	}
-	return wput(w, w->dbi6, w->cends[n - 1], 16, w->cval.data,
-	    w->cval.len, MDB_APPEND);
+	val.mv_data = NULL;
+	val.mv_size = hdr + w->crecs.len;
+	if ((rc = mdb_put(w->txn, w->cfam == IPADDR_V4 ? w->dbi4 : w->dbi6,
+	    &key, &val, MDB_APPEND | MDB_RESERVE)) != 0)
+		return rc;
+	p = val.mv_data;
+	memcpy(p, &n, 2);
+	memset(p + 2, 0, 2);
+	p += IPMAP_CHUNK_HDR;
+	for (i = 0; i < w->cn; i++, p += alen)
+		memcpy(p, w->cends[i], alen);
+	for (i = 0; i < w->cn; i++, p += 4) {
+		off = (uint32_t)(hdr + w->coffs[i]);
+		memcpy(p, &off, 4);
+	}
+	memcpy(p, w->crecs.p, w->crecs.len);
+	w->cn = 0;
+	w->crecs.len = 0;
+	w->b->chunks++;
+	return wstep(w);
 }
 
 /* Add one range [start, end] covered by the open prefixes to the chunk. */
 static int
-emit_range(struct writer *w, buf_t *val, uint8_t fam, const uint8_t *start,
+emit_range(struct writer *w, uint8_t fam, const uint8_t *start,
     const uint8_t *end, const struct open_prefix *stack, int depth)
 {
-	struct build	*b = w->b;
-	unsigned char	 hdr[IPMAP_CHAIN_HDR], ent[IPMAP_ENT_MAX];
-	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, i;
-	struct ipmap_ent e;
-	uint8_t		 nchain = (uint8_t)depth;
-	uint16_t	 nent;
+	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, rlen;
+	unsigned char	*p;
 	int		 k, rc;
 
-	buf_reset(val);
-	if (buf_append(val, start, alen) || buf_append(val, &nchain, 1))
-		return ENOMEM;
-	for (k = depth - 1; k >= 0; k--) {
-		const struct open_prefix *op = &stack[k];
-
-		nent = (uint16_t)op->n;
-		hdr[0] = b->ent[op->first].plen;
-		memcpy(hdr + 1, &nent, 2);
-		if (buf_append(val, hdr, sizeof(hdr)))
-			return ENOMEM;
-		for (i = 0; i < op->n; i++) {
-			const struct bent *be = &b->ent[op->first + i];
-
-			e.from = be->from;
-			e.until = be->until;
-			e.port_lo = be->ports ? be->plo : -1;
-			e.port_hi = be->ports ? be->phi : -1;
-			e.cid = be->cid;
-			if (buf_append(val, ent, ipmap_ent_put(ent, &e)))
-				return ENOMEM;
-		}
-	}
+	rlen = alen + 1;
+	for (k = 0; k < depth; k++)
+		rlen += stack[k].len;
 	if (w->cn > 0 && (w->cfam != fam || w->cn == IPMAP_CHUNK_MAX ||
-	    w->crecs.len + val->len > IPMAP_CHUNK_BYTES))
+	    w->crecs.len + rlen > IPMAP_CHUNK_BYTES))
 		if ((rc = chunk_flush(w)) != 0)
 			return rc;
-	if (val->len > UINT32_MAX / 2 || w->crecs.len > UINT32_MAX / 2)
+	if (rlen > UINT32_MAX / 2 || w->crecs.len > UINT32_MAX / 2)
 		return EOVERFLOW;
+	if ((p = bytes_room(&w->crecs, rlen)) == NULL)
+		return ENOMEM;
+	memcpy(p, start, alen);
+	p[alen] = (uint8_t)depth;
+	p += alen + 1;
+	for (k = depth - 1; k >= 0; k--) {
+		memcpy(p, w->chains.p + stack[k].off, stack[k].len);
+		p += stack[k].len;
+	}
 	w->cfam = fam;
 	memcpy(w->cends[w->cn], end, alen);
 	w->coffs[w->cn] = (uint32_t)w->crecs.len;
-	if (buf_append(&w->crecs, val->data, val->len))
-		return ENOMEM;
+	w->crecs.len += rlen;
 	w->cn++;
-	b->ranges++;
-	if ((++w->done & 0xffff) == 0 && b->opts->progress)
-		b->opts->progress(b->opts->progress_arg, IPMAP_PHASE_WRITE,
-		    w->done < w->total ? w->done : w->total, w->total);
+	w->b->ranges++;
+	if ((++w->done & 0xffff) == 0 && w->b->opts->progress)
+		w->b->opts->progress(w->b->opts->progress_arg,
+		    IPMAP_PHASE_WRITE, w->done < w->total ? w->done : w->total,
+		    w->total);
 	return 0;
 }
+
+#define SWEEP_AHEAD	16	/* entries */
 
 /*
  * Sweep the sorted entries of one family, [first, last), into disjoint
@@ -1288,7 +1536,7 @@ emit_range(struct writer *w, buf_t *val, uint8_t fam, const uint8_t *start,
  * either inside the prefix on top of the stack or after it.
  */
 static int
-sweep_family(struct writer *w, buf_t *val, size_t first, size_t last)
+sweep_family(struct writer *w, size_t first, size_t last)
 {
 	struct build		*b = w->b;
 	struct open_prefix	 stack[130];
@@ -1301,29 +1549,36 @@ sweep_family(struct writer *w, buf_t *val, size_t first, size_t last)
 	fam = b->ent[first].fam;
 	alen = fam == IPADDR_V4 ? 4 : 16;
 	memset(pos, 0, sizeof(pos));
+	w->chains.len = 0;
 	for (i = first;; i = k) {
 		const struct bent *e = i < last ? &b->ent[i] : NULL;
 
+		/* The offset of a customer further on, looked up at random
+		 * by chain_open(): fetch it ahead. */
+		if (i + SWEEP_AHEAD < last)
+			__builtin_prefetch(&w->custoff[b->ent[i +
+			    SWEEP_AHEAD].cid]);
 		/* Close the open prefixes that end before this one. */
 		while (depth > 0 && (e == NULL ||
-		    memcmp(stack[depth - 1].last, e->a, alen) < 0)) {
-			if (!wrapped && memcmp(pos, stack[depth - 1].last,
+		    addr_cmp(stack[depth - 1].last, e->a, alen) < 0)) {
+			if (!wrapped && addr_cmp(pos, stack[depth - 1].last,
 			    alen) <= 0) {
-				if ((rc = emit_range(w, val, fam, pos,
+				if ((rc = emit_range(w, fam, pos,
 				    stack[depth - 1].last, stack, depth)) != 0)
 					return rc;
 				memcpy(pos, stack[depth - 1].last, alen);
 				wrapped = addr_inc(pos, alen);
 			}
 			depth--;
+			w->chains.len = stack[depth].off;
 		}
 		if (e == NULL)
 			break;
 		/* The part of the enclosing prefix before this one. */
-		if (depth > 0 && memcmp(pos, e->a, alen) < 0) {
+		if (depth > 0 && addr_cmp(pos, e->a, alen) < 0) {
 			memcpy(end, e->a, alen);
 			addr_dec(end, alen);
-			if ((rc = emit_range(w, val, fam, pos, end, stack,
+			if ((rc = emit_range(w, fam, pos, end, stack,
 			    depth)) != 0)
 				return rc;
 		}
@@ -1331,10 +1586,8 @@ sweep_family(struct writer *w, buf_t *val, size_t first, size_t last)
 		wrapped = 0;
 		for (k = i + 1; k < last && same_prefix(&b->ent[k], e); k++)
 			;
-		if (k - i > UINT16_MAX)
-			return EOVERFLOW;
-		stack[depth].first = i;
-		stack[depth].n = k - i;
+		if ((rc = chain_open(w, i, k - i, &stack[depth])) != 0)
+			return rc;
 		prefix_last(e->a, e->plen, alen, stack[depth].last);
 		depth++;
 	}
@@ -1376,7 +1629,7 @@ write_customers(struct writer *w)
 	unsigned char	 key = IPMAP_KEY_CUST, *p;
 	MDB_val		 k, v;
 	size_t		 hdr, i;
-	uint32_t	 n = (uint32_t)b->ncust, off;
+	uint32_t	 n = (uint32_t)b->ncust;
 	int		 rc;
 
 	hdr = 4 + 4 * ((size_t)n + 1);
@@ -1390,11 +1643,14 @@ write_customers(struct writer *w)
 		return rc;
 	p = v.mv_data;
 	memcpy(p, &n, 4);
-	for (i = 0; i <= b->ncust; i++) {
-		off = (uint32_t)(hdr + (i < b->ncust ? b->cust[i].off :
-		    b->carena_len));
-		memcpy(p + 4 + 4 * i, &off, 4);
-	}
+	/* The offsets are kept apart too, in a table small enough to stay
+	 * in the cache when chain_open() looks them up at random. */
+	if ((w->custoff = table_alloc(((size_t)n + 1) * 4)) == NULL)
+		return ENOMEM;
+	for (i = 0; i <= b->ncust; i++)
+		w->custoff[i] = (uint32_t)(hdr + (i < b->ncust ?
+		    b->cust[i].off : b->carena_len));
+	memcpy(p + 4, w->custoff, ((size_t)n + 1) * 4);
 	if (b->carena_len > 0)
 		memcpy(p + hdr, b->carena, b->carena_len);
 	return 0;
@@ -1406,16 +1662,13 @@ write_generation(struct build *b, const char *file, size_t mapsize,
     uint64_t serial, int64_t built, int *grown, size_t *final_size)
 {
 	struct writer	 w;
-	buf_t		 val, meta;
+	buf_t		 meta;
 	size_t		 split;
 	int		 rc;
 
 	memset(&w, 0, sizeof(w));
 	w.b = b;
-	buf_init(&w.crecs, (size_t)1 << 31);
-	buf_init(&w.cval, (size_t)1 << 31);
 	w.total = b->nent + b->nent / 2 + 1;	/* ranges, about */
-	buf_init(&val, (size_t)1 << 30);
 	buf_init(&meta, 1 << 16);
 	unlink(file);
 	if ((rc = mdb_env_create(&w.env)) != 0)
@@ -1438,8 +1691,8 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 		;
 	b->ranges = 0;
 	b->chunks = 0;
-	if ((rc = sweep_family(&w, &val, 0, split)) != 0 ||
-	    (rc = sweep_family(&w, &val, split, b->nent)) != 0)
+	if ((rc = sweep_family(&w, 0, split)) != 0 ||
+	    (rc = sweep_family(&w, split, b->nent)) != 0)
 		goto out;
 	if (meta_text(b, &meta, serial, built) == -1) {
 		rc = ENOMEM;
@@ -1467,10 +1720,10 @@ out:
 		mdb_txn_abort(w.txn);
 	if (w.env)
 		mdb_env_close(w.env);
-	buf_free(&val);
 	buf_free(&meta);
-	buf_free(&w.crecs);
-	buf_free(&w.cval);
+	free(w.crecs.p);
+	free(w.chains.p);
+	table_free(w.custoff, (b->ncust + 1) * 4);
 	if (rc != 0)
 		unlink(file);
 	return rc;

@@ -17,7 +17,7 @@
  *	"\0meta"		text lines "name<TAB>value";
  *	0x01			the customer table, one value: u32 n, then
  *				u32 off[n + 1] (host order), then the records
- *				"customer\0address", record i at
+ *				"customer\0address\0", record i at
  *				[off[i], off[i + 1]) from the start;
  * the database "ipv4" (MDB_INTEGERKEY) holds the chunks of IPv4 ranges,
  * each keyed by the last address of its last range as a host-order
@@ -30,9 +30,9 @@
  * that a chunk still fits in a B-tree leaf page and the tree has a key per
  * chunk, not per range).  A lookup is one MDB_SET_RANGE (the first chunk
  * whose last address is not below the address) and a binary search of
- * the chunk's table of range ends.  The customer table is fetched once per
- * read transaction; a hit then reads its record by index, without another
- * B-tree descent.
+ * the chunk's table of range ends.  An entry names its customer by the
+ * offset of the record in the customer table, so that a hit reads one
+ * record and not first an offset and then the record.
  *
  * A chunk value is:
  *	u16 n, u16 0		ranges in the chunk
@@ -48,7 +48,9 @@
  *	    nent entries, each:
  *		u8 flags	IPMAP_EF_FROM, _UNTIL, _PORTS; bits 3-4: bytes
  *				of the customer index minus one
- *		cid		1 to 4 bytes, little-endian
+ *		cid		1 to 4 bytes, little-endian: the offset
+ *				of the customer record from the start of
+ *				the customer table (format 4: its index)
  *		i64 from	if IPMAP_EF_FROM (else open)
  *		i64 until	if IPMAP_EF_UNTIL (else open)
  *		u16 lo, u16 hi	if IPMAP_EF_PORTS (else no ports)
@@ -62,7 +64,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#define IPMAP_FORMAT_VERSION	4
+#include "ipmap.h"
+
+#define IPMAP_FORMAT_VERSION	5
+#define IPMAP_FORMAT_OLDEST	4	/* the oldest a reader still reads */
 
 #define IPMAP_CURRENT		"current"
 #define IPMAP_GENERATION	"generation"
@@ -195,11 +200,51 @@ struct ipmap_custtab {
 	const unsigned char *p;		/* in the map; valid with the txn */
 	size_t		 len;
 	uint32_t	 n;
+	int		 byoff;		/* entries hold offsets (format 5) */
 };
 
+/* The offset of the first customer record in table t. */
+static inline size_t
+ipmap_cust_base(const struct ipmap_custtab *t)
+{
+	return 4 + 4 * ((size_t)t->n + 1);
+}
+
 /*
- * Record cid of table t: customer (NUL-terminated) and address (alen
- * bytes, then NUL).  Returns 0, or -1 if cid or the table is bad.
+ * The customer record at offset off of table t: customer (NUL-terminated)
+ * and address (alen bytes, then NUL).  Returns 0, or -1 if off does not
+ * lead to a well-formed record within the table.
+ */
+static inline int
+ipmap_cust_at(const struct ipmap_custtab *t, uint32_t off,
+    const char **cust, size_t *clen, const char **addr, size_t *alen)
+{
+	const char	*r, *nul, *a, *anul;
+	size_t		 rest, lim;
+
+	if (off < ipmap_cust_base(t) || off >= t->len)
+		return -1;
+	r = (const char *)t->p + off;
+	rest = t->len - off;
+	lim = rest < IPMAP_CUSTOMER_MAX ? rest : IPMAP_CUSTOMER_MAX;
+	if ((nul = memchr(r, '\0', lim)) == NULL || nul == r)
+		return -1;
+	a = nul + 1;
+	rest -= (size_t)(a - r);
+	lim = rest < IPMAP_ADDRESS_MAX ? rest : IPMAP_ADDRESS_MAX;
+	if ((anul = memchr(a, '\0', lim)) == NULL || anul == a)
+		return -1;
+	*cust = r;
+	*clen = (size_t)(nul - r);
+	*addr = a;
+	*alen = (size_t)(anul - a);
+	return 0;
+}
+
+/*
+ * Record number cid of table t (format 4): customer (NUL-terminated) and
+ * address (alen bytes, then NUL).  Returns 0, or -1 if cid or the table
+ * is bad.
  */
 static inline int
 ipmap_cust_get(const struct ipmap_custtab *t, uint32_t cid,
