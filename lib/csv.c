@@ -5,6 +5,8 @@
  * one record buffer with a NUL after each field, so a record costs no
  * allocation once the buffer has grown.  UTF-8 is checked byte by byte
  * (overlong forms, surrogates and code points past U+10FFFF refused).
+ * The usual line, whole in the buffer and plain printable ASCII without
+ * quotes, is split at its commas in one pass instead (csv_fast()).
  */
 #include "config.h"
 
@@ -175,6 +177,46 @@ csv_plain_run(csv_t *c, int quoted)
 	return 0;
 }
 
+/*
+ * The usual record: a line already in the buffer, all printable ASCII
+ * without quotes.  Split it at the commas straight into rec.  Returns 1,
+ * or 0 (nothing taken) if the record needs the careful path.
+ */
+static int
+csv_fast(csv_t *c, struct csv_record *rec)
+{
+	const unsigned char *p = c->in + c->ipos, *nl, *end;
+	size_t		 o = 0, fstart = 0, nf = 0;
+	char		*out = c->rec;
+
+	if ((nl = memchr(p, '\n', c->ilen - c->ipos)) == NULL)
+		return 0;
+	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	if ((size_t)(end - p) > CSV_MAX_RECORD)
+		return 0;
+	for (; p < end; p++) {
+		if (*p == ',') {
+			if (nf == CSV_MAX_FIELDS - 1)
+				return 0;
+			out[o] = '\0';
+			rec->field[nf] = out + fstart;
+			rec->len[nf++] = o - fstart;
+			fstart = ++o;
+		} else if (*p >= 0x20 && *p < 0x7f && *p != '"')
+			out[o++] = (char)*p;
+		else
+			return 0;
+	}
+	out[o] = '\0';
+	rec->field[nf] = out + fstart;
+	rec->len[nf++] = o - fstart;
+	rec->nfields = nf;
+	rec->line = c->line++;
+	c->rlen = o + 1;
+	c->ipos = (size_t)(nl + 1 - c->in);
+	return 1;
+}
+
 /* Read one record. */
 int
 csv_read(csv_t *c, struct csv_record *rec)
@@ -203,6 +245,8 @@ csv_read(csv_t *c, struct csv_record *rec)
 		}
 		break;
 	}
+	if (csv_fast(c, rec))
+		return 1;
 	start = c->line;
 	rec->line = start;
 	rec->nfields = 0;

@@ -20,6 +20,9 @@ struct sha256 {
 	uint64_t	 total;		/* bytes hashed */
 	uint8_t		 block[64];
 	size_t		 fill;		/* bytes waiting in block */
+	int		 hw;		/* non-zero: the CPU's SHA instructions
+					   are used (sha256_init sets it where
+					   there are; a test may clear it) */
 };
 
 /* Start a new hash. */
