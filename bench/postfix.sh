@@ -12,16 +12,22 @@
 #   (b) bench/empty_milter: receives recipients, headers and body and
 #       decides nothing, with the leanest protocol negotiation,
 #   (c) abuse-milter with the default rules and a map of $BENCH_PREFIXES
-#       (1,000,000) /28 prefixes that routes every message.
+#       (1,000,000) /28 prefixes that routes every message,
+#   (d) bench/empty_milter -r: decides nothing but makes the changes (c)
+#       makes to every message (add a recipient, remove the desk, add a
+#       header), so that c/d is the cost of abuse-milter's logic alone
+#       and d/b that of the changes, which falls mostly on Postfix.
 # Messages are ~4 KiB complaints made from samples/ (bench/loadgen.py),
 # sent by smtp-source to abuse@provider.test, one fixture per client,
 # $BENCH_SESSIONS (20) sessions in all.
 #
-# Throughput: the three configurations are measured alternately, a b c,
-# a b c, ..., $BENCH_REPEATS (5) times, $BENCH_N (2000) messages a run; a
-# run lasts from the first connection until the queue is empty (every
+# Throughput: the configurations are measured alternately, a b c d,
+# d c b a, a b c d, ..., $BENCH_REPEATS (7) rounds, $BENCH_N (2000) messages a run;
+# a run lasts from the first connection until the queue is empty (every
 # message delivered to the sink).  The medians are reported, with c/a and
-# c/b.
+# c/b; and, since the machine's speed drifts between rounds, the median
+# over the rounds of each round's c/b, c/a and c/d (the runs of one round
+# follow each other within seconds).
 # Latency: at half of (c)'s saturation rate, a paced client measures each
 # message from connect to the reply to "."; it runs in slices of
 # $BENCH_LATENCY_SLICE (2) seconds, (a), (b), (c) in turn,
@@ -43,7 +49,7 @@ export top_srcdir top_builddir
 . "$top_srcdir/t/lib/postfix.sh"
 
 : "${BENCH_N:=2000}"
-: "${BENCH_REPEATS:=5}"
+: "${BENCH_REPEATS:=7}"
 : "${BENCH_SESSIONS:=20}"
 : "${BENCH_PREFIXES:=1000000}"
 : "${BENCH_SOAK:=100000}"
@@ -96,6 +102,7 @@ if [ -n "$PF_MILTER" ] && [ -n "$PF_MAPTOOL" ] && [ -f "$PF_RULES" ]; then
 else
 	say "abuse-milter or abuse-map not built: configuration (c) left out"
 fi
+[ -x "$empty" ] && configs="$configs d"
 
 # Inputs.
 "$PYTHON3" "$loadgen" fixtures "$top_srcdir/samples" "$PF_DIR/fixtures" 4096 \
@@ -104,12 +111,14 @@ nfix=$(wc -l <"$PF_DIR/fixtures.list" | tr -d ' ')
 result fixture_bytes "$(cat $(cat "$PF_DIR/fixtures.list") | wc -c |
     awk -v n="$nfix" '{ printf "%d", $1 / n }')"
 
-ports=$(pf_ports 2)
+ports=$(pf_ports 3)
 port_b=$(echo "$ports" | sed -n 1p)
 port_c=$(echo "$ports" | sed -n 2p)
+port_d=$(echo "$ports" | sed -n 3p)
 
 # (b) the empty milter.
 milter_b=""
+milter_d=""
 if [ -x "$empty" ]; then
 	# umask 0: smtpd (user postfix) must be able to connect
 	(umask 0; exec "$empty" -p "local:$PF_DIR/empty_milter.sock") \
@@ -118,6 +127,14 @@ if [ -x "$empty" ]; then
 	pf_bg_add "$empty_pid"
 	milter_b="unix:$PF_DIR/empty_milter.sock"
 	pf_wait_socket "$milter_b" 10 || die "empty_milter does not start"
+	# (d) the same, making (c)'s changes
+	(umask 0; exec "$empty" -r noc@routed.example \
+	    -p "local:$PF_DIR/route_milter.sock") \
+	    2>"$PF_DIR/route_milter.log" &
+	route_pid=$!
+	pf_bg_add "$route_pid"
+	milter_d="unix:$PF_DIR/route_milter.sock"
+	pf_wait_socket "$milter_d" 10 || die "empty_milter -r does not start"
 fi
 
 # (c) abuse-milter and its map.
@@ -153,6 +170,10 @@ if [ -n "$milter_c" ]; then
 	echo "127.0.0.1:$port_c inet n - n - $PF_SMTPD_MAXPROC smtpd -o smtpd_milters=$milter_c" \
 	    >>"$PF_CONF/master.cf"
 fi
+if [ -n "$milter_b" ]; then
+	echo "127.0.0.1:$port_d inet n - n - $PF_SMTPD_MAXPROC smtpd -o smtpd_milters=$milter_d" \
+	    >>"$PF_CONF/master.cf"
+fi
 pf_start || die "Postfix does not start"
 
 # port CONFIG: the smtpd port of a configuration
@@ -161,6 +182,7 @@ port() {
 	a) echo "$PF_PORT" ;;
 	b) echo "$port_b" ;;
 	c) echo "$port_c" ;;
+	d) echo "$port_d" ;;
 	esac
 }
 
@@ -220,6 +242,7 @@ cputicks() {
 	case $1 in
 	b) p=$empty_pid ;;
 	c) p=$PF_MILTER_PID ;;
+	d) p=$route_pid ;;
 	*) echo 0; return ;;
 	esac
 	awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0
@@ -231,16 +254,21 @@ for c in $configs; do
 done
 through_c=$(delivered)
 
-# Throughput, alternating.
+# Throughput, alternating; every other round in the reverse order, so
+# that no configuration always runs just after the same one.
+rconfigs=$(echo $configs | tr ' ' '\n' | sort -r | tr '\n' ' ')
 r=1
 while [ $r -le "$BENCH_REPEATS" ]; do
-	for c in $configs; do
+	order=$configs
+	[ $((r % 2)) = 0 ] && order=$rconfigs
+	for c in $order; do
 		p0=$(cputicks "$c")
 		s=$(blast "$c" "$BENCH_N")
 		echo "$c $(($(cputicks "$c") - p0))" >>"$PF_DIR/cpu"
 		rate=$(echo "$s" | awk -v n="$BENCH_N" '{ printf "%.1f", n / $1 }')
 		say "run $r ($c): $BENCH_N messages in $s s: $rate msg/s"
 		echo "$c $rate" >>"$PF_DIR/rates"
+		echo "$r $c $rate" >>"$PF_DIR/rounds"
 	done
 	r=$((r + 1))
 done
@@ -262,6 +290,15 @@ done
 ratio() {
 	echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3f", $1 / $2 }'
 }
+# paired X Y: the median over the rounds of each round's rate X / rate Y
+paired() {
+	awk -v x="$1" -v y="$2" '$2 == x { vx[$1] = $3 } $2 == y { vy[$1] = $3 }
+	    END { for (r in vx) if (vy[r] > 0) print vx[r] / vy[r] }' \
+	    "$PF_DIR/rounds" | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit;
+		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
+		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 rate_a=$(median a)
 if [ -n "$milter_b" ]; then
 	rate_b=$(median b)
@@ -269,9 +306,19 @@ fi
 if [ -n "$milter_c" ]; then
 	rate_c=$(median c)
 	result ratio_c_a "$(ratio "$rate_c" "$rate_a")"
-	[ -n "$milter_b" ] && result ratio_c_b "$(ratio "$rate_c" "$rate_b")"
+	result paired_c_a "$(paired c a)"
+	if [ -n "$milter_b" ]; then
+		result ratio_c_b "$(ratio "$rate_c" "$rate_b")"
+		result paired_c_b "$(paired c b)"
+		result ratio_c_d "$(ratio "$rate_c" "$(median d)")"
+		result paired_c_d "$(paired c d)"
+	fi
 fi
-[ -n "$milter_b" ] && result ratio_b_a "$(ratio "$rate_b" "$rate_a")"
+if [ -n "$milter_b" ]; then
+	result ratio_b_a "$(ratio "$rate_b" "$rate_a")"
+	result ratio_d_b "$(ratio "$(median d)" "$rate_b")"
+	result paired_d_b "$(paired d b)"
+fi
 
 # Latency at half saturation: (a) and (c), or (a) and (b) without (c).
 lat_cfg=""
@@ -404,8 +451,10 @@ kb2mb() {
 	echo "  (a) no milter            $(get rate_a)"
 	echo "  (b) empty milter         $(get rate_b)"
 	echo "  (c) abuse-milter         $(get rate_c)   ($(get map_prefixes) prefixes, every message routed)"
-	echo "  c/a $(get ratio_c_a)   c/b $(get ratio_c_b)   b/a $(get ratio_b_a)"
-	echo "  milter CPU per message: (b) $(get milter_cpu_us_b) us  (c) $(get milter_cpu_us_c) us"
+	echo "  (d) empty milter making (c)'s changes  $(get rate_d)"
+	echo "  ratios of the medians:   c/a $(get ratio_c_a)   c/b $(get ratio_c_b)   b/a $(get ratio_b_a)   c/d $(get ratio_c_d)   d/b $(get ratio_d_b)"
+	echo "  medians of the rounds' ratios: c/a $(get paired_c_a)   c/b $(get paired_c_b)   c/d $(get paired_c_d)   d/b $(get paired_d_b)"
+	echo "  milter CPU per message: (b) $(get milter_cpu_us_b) us  (c) $(get milter_cpu_us_c) us  (d) $(get milter_cpu_us_d) us"
 	echo "Latency at half saturation ($(get latency_rate) msg/s), connect to 250 after DATA, $(get latency_a_n) messages each"
 	echo "  (a) p50 $(get latency_a_p50_ms) ms  p99 $(get latency_a_p99_ms) ms"
 	lc=$(get latency_config)
