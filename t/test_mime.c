@@ -263,12 +263,27 @@ static const struct mcase cases[] = {
 	  MIME_SEG_EMB_HEADERS, "192.0.2.16", NULL },
 };
 
+/* Write one member named name holding data to archive a. */
+static void
+add_member(struct archive *a, const char *name, const char *data)
+{
+	struct archive_entry	*e;
+
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, (la_int64_t)strlen(data));
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_write_header(a, e);
+	archive_write_data(a, data, strlen(data));
+	archive_entry_free(e);
+}
+
 /* Make a zip (gzip == 0) or gzip of one member in memory. */
 static char *
 make_archive(int gzip, const char *member, const char *data, size_t *len)
 {
 	struct archive		*a;
-	struct archive_entry	*e;
 	size_t			 cap = 65536, used = 0;
 	char			*buf = malloc(cap);
 
@@ -279,14 +294,7 @@ make_archive(int gzip, const char *member, const char *data, size_t *len)
 	} else
 		archive_write_set_format_zip(a);
 	archive_write_open_memory(a, buf, cap, &used);
-	e = archive_entry_new();
-	archive_entry_set_pathname(e, member);
-	archive_entry_set_size(e, (la_int64_t)strlen(data));
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_write_header(a, e);
-	archive_write_data(a, data, strlen(data));
-	archive_entry_free(e);
+	add_member(a, member, data);
 	archive_write_close(a);
 	archive_write_free(a);
 	*len = used;
@@ -298,7 +306,6 @@ static char *
 make_zip_n(int n, const char *data, size_t *len)
 {
 	struct archive		*a;
-	struct archive_entry	*e;
 	size_t			 cap = 1 << 20, used = 0;
 	char			*buf = malloc(cap), name[32];
 	int			 i;
@@ -308,14 +315,7 @@ make_zip_n(int n, const char *data, size_t *len)
 	archive_write_open_memory(a, buf, cap, &used);
 	for (i = 0; i < n; i++) {
 		(void)snprintf(name, sizeof(name), "m%d.txt", i);
-		e = archive_entry_new();
-		archive_entry_set_pathname(e, name);
-		archive_entry_set_size(e, (la_int64_t)strlen(data));
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_write_header(a, e);
-		archive_write_data(a, data, strlen(data));
-		archive_entry_free(e);
+		add_member(a, name, data);
 	}
 	archive_write_close(a);
 	archive_write_free(a);
