@@ -337,23 +337,34 @@ list_add(struct loader *L, int line, char **list, size_t *n, const char *w,
 	return 0;
 }
 
+/*
+ * The next word (blank or comma separated) at *pp: its start in *sp and
+ * its length, 0 when there is none; *pp moves past it.
+ */
+static size_t
+next_word(const char **pp, const char **sp)
+{
+	const char	*p = *pp;
+
+	while (*p == ' ' || *p == '\t' || *p == ',')
+		p++;
+	*sp = p;
+	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
+		p++;
+	*pp = p;
+	return (size_t)(p - *sp);
+}
+
 /* Split v into words (blank or comma separated) added to a list. */
 static void
 words(struct loader *L, int line, const char *v, char **list, size_t *n)
 {
 	const char	*p = v, *s;
+	size_t		 len;
 
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		s = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
-			p++;
-		if (list_add(L, line, list, n, s, (size_t)(p - s)) == -1)
+	while ((len = next_word(&p, &s)) > 0)
+		if (list_add(L, line, list, n, s, len) == -1)
 			return;
-	}
 }
 
 /* Parse the region keyword's value. */
@@ -364,15 +375,7 @@ kw_region(struct loader *L, int line, const char *v)
 	const char	*p = v, *s, *colon;
 	size_t		 i, n;
 
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		s = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
-			p++;
-		n = (size_t)(p - s);
+	while ((n = next_word(&p, &s)) > 0) {
 		colon = memchr(s, ':', n);
 		if (colon != NULL) {
 			if ((size_t)(colon - s) != 6 ||
