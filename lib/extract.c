@@ -523,7 +523,7 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 	struct recv_result	 rr;
 	char			 dom[256], reg[256];
 	size_t			 i;
-	int			 rc;
+	int			 rc, k;
 
 	for (i = 0; i < mime_count(m); i++) {
 		s = mime_seg(m, i);
@@ -540,6 +540,16 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 		    reg, &rr);
 		if (rc == -1)
 			x->out->errors++;
+		/*
+		 * Contested hops (received.h) may keep the complaint, never
+		 * route it: they are transport.
+		 */
+		x->transport = 1;
+		for (k = 0; rc != -1 && k < rr.ncontested; k++)
+			add_cand(x, &rr.contested[k].ip, rr.contested[k].port,
+			    rr.contested[k].has_time ? rr.contested[k].time :
+			    TIME_UNSET, rr.contested[k].rule, "contested");
+		x->transport = 0;
 		if (rc != 1)
 			continue;
 		x->transport = s->region == MIME_SEG_FWD_HEADERS;

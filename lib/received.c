@@ -32,6 +32,8 @@ struct hop {
 	int		 nnames;
 	char		 fulls[RECV_NAMES_MAX][RECV_DOM_MAX];	/* host names */
 	int		 nfulls;
+	char		 vnames[RECV_NAMES_MAX][RECV_DOM_MAX];	/* verified */
+	int		 nvnames;
 	char		 by[RECV_DOM_MAX];	/* domain of the by host */
 	char		 byfull[RECV_DOM_MAX];	/* the by host */
 	int		 has_ip;
@@ -215,6 +217,38 @@ host_of(const char *t, size_t n, char *out, size_t size)
 		out[0] = '\0';
 }
 
+/*
+ * Is the token at t (n bytes) of the client part s (len bytes) the name
+ * the receiving MTA found in the DNS for the client, written as
+ * "(name [address])" (Postfix, Sendmail and the like), rather than a name
+ * the client gave (HELO) or one that cannot be told from it?
+ */
+static int
+verified_name(const char *s, size_t len, const char *t, size_t n)
+{
+	size_t	 i = (size_t)(t - s) + n;
+
+	if (t == s || t[-1] != '(')
+		return 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i > (size_t)(t - s) + n && i < len && s[i] == '[';
+}
+
+/* Add domain d to list (size RECV_NAMES_MAX, *n used) unless there. */
+static void
+name_add(char list[][RECV_DOM_MAX], int *n, const char *d)
+{
+	int	 k;
+
+	if (d[0] == '\0' || *n >= RECV_NAMES_MAX)
+		return;
+	for (k = 0; k < *n; k++)
+		if (strcmp(list[k], d) == 0)
+			return;
+	str_copyn(list[(*n)++], RECV_DOM_MAX, d, strlen(d));
+}
+
 /* Collect the host names (and their domains) of a client part. */
 static void
 hop_names(struct hop *h)
@@ -222,7 +256,7 @@ hop_names(struct hop *h)
 	const char	*s = h->from, *t;
 	size_t		 len = h->fromlen, i = 0, n;
 	char		 full[RECV_DOM_MAX], d[RECV_DOM_MAX];
-	int		 k, dup;
+	int		 k, dup, verified;
 
 	while (i < len && h->nfulls < RECV_NAMES_MAX) {
 		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' ||
@@ -233,6 +267,7 @@ hop_names(struct hop *h)
 		    s[i] != ')' && s[i] != '[' && s[i] != ']')
 			i++;
 		n = (size_t)(s + i - t);
+		verified = verified_name(s, len, t, n);
 		if (n > 5 && strncasecmp(t, "helo=", 5) == 0) {
 			t += 5;
 			n -= 5;
@@ -240,6 +275,9 @@ hop_names(struct hop *h)
 		host_of(t, n, full, sizeof(full));
 		if (full[0] == '\0')
 			continue;
+		recv_domain(full, strlen(full), d, sizeof(d));
+		if (verified && !internal_name(full))
+			name_add(h->vnames, &h->nvnames, d);
 		for (dup = 0, k = 0; k < h->nfulls; k++)
 			if (strcmp(h->fulls[k], full) == 0)
 				dup = 1;
@@ -248,13 +286,7 @@ hop_names(struct hop *h)
 		str_copyn(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
 		if (internal_name(full))
 			continue;
-		recv_domain(full, strlen(full), d, sizeof(d));
-		for (dup = 0, k = 0; k < h->nnames; k++)
-			if (strcmp(h->names[k], d) == 0)
-				dup = 1;
-		if (!dup && d[0] != '\0' && h->nnames < RECV_NAMES_MAX)
-			str_copyn(h->names[h->nnames++], RECV_DOM_MAX, d,
-			    strlen(d));
+		name_add(h->names, &h->nnames, d);
 	}
 }
 
@@ -431,6 +463,46 @@ loops_below(const struct hop *hops, int nhops, int i,
 	return 0;
 }
 
+/*
+ * Did the receiving MTA vouch for hop i being the reporter's: a name it
+ * found in the DNS for the client is in the reporter's domains?
+ */
+static int
+hop_vouched(const struct hop *h, const struct domset *set)
+{
+	int	 k;
+
+	for (k = 0; k < h->nvnames; k++)
+		if (set_has(set, h->vnames[k]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Hop h was taken for the reporter's: unless the receiving MTA vouched
+ * for it, on what its client said of itself (the HELO name) or on the
+ * chain's shape.  A sender can name itself after the reporter to be
+ * skipped, and write the hops below (and so the hand-off) itself: the
+ * address of such a hop is contested, evidence that may keep the
+ * complaint but never route it.
+ */
+static void
+contest(const struct hop *h, const struct domset *set,
+    struct recv_result *out)
+{
+	struct recv_contest *c;
+
+	if (!h->has_ip || h->auth || hop_vouched(h, set) ||
+	    out->ncontested == RECV_CONTEST_MAX)
+		return;
+	c = &out->contested[out->ncontested++];
+	c->ip = h->ip;
+	c->port = h->port;
+	c->time = h->time;
+	c->has_time = h->has_time;
+	c->rule = h->rule;
+}
+
 /* Is hop i internal to the reporter? */
 static int
 hop_internal(const struct hop *hops, int nhops, int i,
@@ -507,11 +579,13 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 			set_add(&set, hops[i].by);
 			break;
 		}
+	out->ncontested = 0;
 	for (i = 0; i < n; i++) {
 		if (!hop_internal(hops, n, i, &set)) {
 			pick = i;
 			break;
 		}
+		contest(&hops[i], &set, out);
 		for (k = 0; k < hops[i].nnames; k++)
 			set_add(&set, hops[i].names[k]);
 		if (hops[i].by[0] != '\0' && hops[i].has_ip)

@@ -10,7 +10,12 @@
  * is internal, and its client's domain joins the reporter's.  The first
  * hop that is not internal is the hand-off: its client address is the
  * sender.  When every hop looks internal, the bottom-most hop with an
- * address is taken.  Addresses are read from the hop's "from" part with
+ * address is taken.  A hop taken for internal although the receiving MTA
+ * did not vouch for it (no name it found in the DNS, "(name [address])",
+ * is in the reporter's domains: the client's HELO name, say, which the
+ * client chooses) is reported as contested: a sender naming itself after
+ * the reporter would otherwise be skipped, and the hops below it are its
+ * own to write.  Addresses are read from the hop's "from" part with
  * the rules of region "received", in the order of the rules file.
  */
 #ifndef ABUSE_RECEIVED_H
@@ -23,6 +28,16 @@
 #include "rules_int.h"
 
 #define RECV_HOPS_MAX	100	/* hops read; the rest are ignored */
+#define RECV_CONTEST_MAX 8	/* contested hops reported */
+
+/* A hop above the hand-off that was not vouched for (see recv_walk). */
+struct recv_contest {
+	struct ipaddr		 ip;
+	int			 port;
+	int64_t			 time;
+	int			 has_time;
+	const struct rule	*rule;
+};
 
 struct recv_result {
 	struct ipaddr		 ip;
@@ -32,6 +47,8 @@ struct recv_result {
 	const struct rule	*rule;		/* the rule that read the ip */
 	int			 hop;		/* 0 is the top hop */
 	int			 nhops;
+	struct recv_contest	 contested[RECV_CONTEST_MAX];
+	int			 ncontested;
 };
 
 /*
