@@ -256,7 +256,10 @@ hop_names(struct hop *h)
 	const char	*s = h->from, *t;
 	size_t		 len = h->fromlen, i = 0, n;
 	char		 full[RECV_DOM_MAX], d[RECV_DOM_MAX];
-	int		 k, dup, verified;
+	int		 k, dup, verified, forged;
+
+	/* Sendmail's mark of a DNS name that does not map back */
+	forged = memmem(s, len, "may be forged", 13) != NULL;
 
 	while (i < len && h->nfulls < RECV_NAMES_MAX) {
 		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' ||
@@ -267,7 +270,7 @@ hop_names(struct hop *h)
 		    s[i] != ')' && s[i] != '[' && s[i] != ']')
 			i++;
 		n = (size_t)(s + i - t);
-		verified = verified_name(s, len, t, n);
+		verified = !forged && verified_name(s, len, t, n);
 		if (n > 5 && strncasecmp(t, "helo=", 5) == 0) {
 			t += 5;
 			n -= 5;
