@@ -434,6 +434,11 @@ if [ -n "$milter_c" ]; then
 	    grep -c 'to=<abuse@c[0-9]*\.example>')"
 	result c_sent "$(sent c)"
 fi
+if [ -n "$milter_d" ]; then
+	result d_routed "$(grep ' status=sent ' "$PF_LOG" |
+	    grep -c 'to=<noc@routed\.example>')"
+	result d_sent "$(sent d)"
+fi
 result configs "$(echo $configs | tr -d ' ')"
 
 # The table.
@@ -468,6 +473,7 @@ kb2mb() {
 	echo "  after $(get soak_messages) messages  RSS $(kb2mb "$(get rss_soak_kb)")  anon $(kb2mb "$(get rss_soak_anon_kb)")"
 	echo "Map: $(get map_prefixes) prefixes loaded in $(get map_load_s) s, $(get map_disk_mb) MiB on disk"
 	echo "Routed by (c): $(get c_routed) of $(get c_sent) messages sent through it"
+	echo "Rerouted by (d): $(get d_routed) of $(get d_sent) messages sent through it"
 } | tee "$PF_DIR/table"
 [ -n "$results" ] && cat "$PF_DIR/results" >"$results"
 exit 0
