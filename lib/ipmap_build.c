@@ -2029,10 +2029,11 @@ ipmap_build_file(const char *dir, const char *path,
 		berror(&b, 0, "path too long");
 		goto fail;
 	}
-	/* A first guess; the map grows as it fills (grow_if_needed), and
+	/* A first guess (a customer's record is copied into each chunk
+	 * that names it); the map grows as it fills (grow_if_needed), and
 	 * is written again bigger if it fills up all the same. */
 	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)32 << 20) +
-	    b.nent * 48 + b.carena_len * 2 + b.ncust * 8;
+	    b.nent * 48 + b.carena_len * 4 + b.ncust * 8;
 	final_size = mapsize;
 	for (;;) {
 		rc = write_generation(&b, file, mapsize, serial,

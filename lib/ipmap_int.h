@@ -92,10 +92,10 @@
 #define IPMAP_CHAIN_HDR		3
 #define IPMAP_CHUNK_HDR		4
 #ifndef IPMAP_CHUNK_MAX
-#define IPMAP_CHUNK_MAX		32	/* ranges in a chunk, at most */
+#define IPMAP_CHUNK_MAX		28	/* ranges in a chunk, at most */
 #endif
 #ifndef IPMAP_CHUNK_BYTES
-#define IPMAP_CHUNK_BYTES	1280	/* range and customer records in a
+#define IPMAP_CHUNK_BYTES	1120	/* range and customer records in a
 					 * chunk, about */
 #endif
 #define IPMAP_ENT_MAX		25	/* longest encoded entry */
