@@ -1693,11 +1693,14 @@ sweep_family(struct writer *w, size_t first, size_t last)
 	for (i = first;; i = k) {
 		const struct bent *e = i < last ? &b->ent[i] : NULL;
 
-		/* The place of a customer further on, looked up at random
-		 * by chunk_cust(): fetch it ahead. */
-		if (i + SWEEP_AHEAD < last)
+		/* The place and record of a customer further on, looked up
+		 * at random by chunk_cust(): fetch them ahead. */
+		if (i + SWEEP_AHEAD < last) {
 			__builtin_prefetch(&w->cslot[b->ent[i +
 			    SWEEP_AHEAD].cid]);
+			__builtin_prefetch(&b->cust[b->ent[i +
+			    SWEEP_AHEAD].cid]);
+		}
 		/* Close the open prefixes that end before this one. */
 		while (depth > 0 && (e == NULL ||
 		    addr_cmp(stack[depth - 1].last, e->a, alen) < 0)) {
