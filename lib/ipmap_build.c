@@ -6,10 +6,10 @@
  * customers are interned, errors are collected with their line numbers.
  * Check: the rows are sorted by prefix and the entries of each prefix
  * compared for conflicts.  Write: only if there was no error, the nested
- * prefixes of each family are swept into disjoint ranges that are packed
- * into chunks and appended, in key order, to a fresh LMDB file, which is
- * synced; then the `current` symlink is renamed over and the generation
- * hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
+ * prefixes of each family are swept into disjoint ranges that are packed,
+ * with the records of the customers they name, into chunks appended, in
+ * key order, to a fresh LMDB file, which is synced; then the `current`
+ * symlink is renamed over and the generation hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
  * memory with twice the size.
  */
 #include "config.h"
@@ -1646,8 +1646,9 @@ emit_range(struct writer *w, uint8_t fam, const uint8_t *start,
 			break;
 		if ((rc != 0 && rc != EOVERFLOW) || w->cn == 0)
 			return rc;
-		/* The customers it added go with it (their slots are left
-		 * stale by the flush). */
+		/* Too big: the range goes into the next chunk, and so do
+		 * the customers it added (the flush makes their slots
+		 * stale). */
 		w->nccust = ncc;
 		w->ccbytes = ccb;
 		if ((rc = chunk_flush(w)) != 0)
