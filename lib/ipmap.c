@@ -11,8 +11,9 @@
  * memory (struct chunkidx): for IPv4 a table of the 65,536 /16s giving
  * the chunks that end in each, for IPv6 the sorted last addresses.  A
  * lookup is then a few comparisons to the chunk, a binary search in the
- * chunk, and on a hit an index into the customer table: no B-tree
- * descent, no allocation, no lock, no LMDB call.
+ * chunk, and on a hit the customer record the chunk carries (format 6;
+ * formats 4 and 5 keep them in one customer table): no B-tree descent,
+ * no allocation, no lock, no LMDB call.
  *
  * Each thread holds a reference to the generation it uses (struct
  * tstate, found through a pthread key).  New generations are noticed
@@ -189,18 +190,39 @@ be64(const uint8_t *p)
 	return v;
 }
 
-/* Number of ranges in chunk v, with its header checked; -1 if bad. */
+/*
+ * Number of ranges in chunk v, with its header checked (room for the
+ * range ends, the record offsets and *ncust customer offsets); -1 if bad.
+ */
 static int
-chunk_count(const MDB_val *v, size_t alen)
+chunk_count(const MDB_val *v, size_t alen, unsigned *ncust)
 {
-	uint16_t n;
+	uint16_t n, nc;
 
 	if (v->mv_size < IPMAP_CHUNK_HDR)
 		return -1;
 	memcpy(&n, v->mv_data, 2);
-	if (n == 0 || (v->mv_size - IPMAP_CHUNK_HDR) / (alen + 4) < n)
+	memcpy(&nc, (const unsigned char *)v->mv_data + 2, 2);
+	if (n == 0 || (v->mv_size - IPMAP_CHUNK_HDR) / (alen + 4) < n ||
+	    (v->mv_size - IPMAP_CHUNK_HDR - (size_t)n * (alen + 4)) / 4 < nc)
 		return -1;
+	*ncust = nc;
 	return n;
+}
+
+/*
+ * The customers of chunk v (n ranges of alen-byte addresses, ncust
+ * customers, as chunk_count() found) into t: format 6.
+ */
+static void
+chunk_custs(const MDB_val *v, size_t alen, int n, unsigned ncust,
+    struct ipmap_custtab *t)
+{
+	t->p = v->mv_data;
+	t->len = v->mv_size;
+	t->offs = IPMAP_CHUNK_HDR + (size_t)n * (alen + 4);
+	t->n = ncust;
+	t->kind = IPMAP_CK_CHUNK;
 }
 
 /* Record i of chunk v (n ranges); NULL if it is out of bounds. */
@@ -225,20 +247,19 @@ be32(const uint8_t *p)
 }
 
 /*
- * The record of the first range in chunk v that ends at or after addr
- * (alen bytes); NULL if the chunk is malformed.  The addresses are
- * compared as big-endian numbers: the same order as memcmp(), cheaper.
+ * The record of the first range in chunk v (n ranges, as chunk_count()
+ * found) that ends at or after addr (alen bytes); NULL if the chunk is
+ * malformed.  The addresses are compared as big-endian numbers: the same
+ * order as memcmp(), cheaper.
  */
 static const unsigned char *
-chunk_find(const MDB_val *v, size_t alen, const uint8_t *addr)
+chunk_find(const MDB_val *v, size_t alen, int n, const uint8_t *addr)
 {
 	const unsigned char *ends = (const unsigned char *)v->mv_data +
 	    IPMAP_CHUNK_HDR, *e;
 	uint64_t	 ah, al, eh;
-	int		 n, lo, hi, mid;
+	int		 lo, hi, mid;
 
-	if ((n = chunk_count(v, alen)) == -1)
-		return NULL;
 	lo = 0;
 	hi = n - 1;
 	if (alen == 4) {
@@ -280,10 +301,11 @@ addr_below(const uint8_t *a, const uint8_t *b, size_t alen)
 }
 
 /*
- * Ask for chunk v (its count, range ends, record offsets and records) to
- * be fetched into the cache at once, rather than one line after the
- * other as the binary search and the record reach them: the chunk is a
- * few hundred bytes in one place, a lookup's one random access to the map.
+ * Ask for chunk v (its count, range ends, offsets, range records and
+ * customer records) to be fetched into the cache at once, rather than
+ * one line after the other as the binary search, the range record and
+ * the customer record reach them: the chunk is a kilobyte or so in one
+ * place, a lookup's one random access to the map.
  */
 static inline void
 chunk_prefetch(const MDB_val *v, size_t alen)
@@ -341,9 +363,10 @@ chunkidx_add(struct chunkidx *ix, size_t i, size_t alen, const MDB_val *k,
 	const unsigned char *last;
 	uint32_t	 k4;
 	uint64_t	 hi, lo;
+	unsigned	 nc;
 	int		 n;
 
-	if ((n = chunk_count(v, alen)) == -1 || v->mv_size > UINT32_MAX ||
+	if ((n = chunk_count(v, alen, &nc)) == -1 || v->mv_size > UINT32_MAX ||
 	    k->mv_size != alen)
 		return -1;
 	last = (const unsigned char *)v->mv_data + IPMAP_CHUNK_HDR +
@@ -479,8 +502,8 @@ gen_unref(struct gen *g)
 }
 
 /*
- * Find the customer table of txn, of a map of format version; 0, or an
- * LMDB error.
+ * Find the customer table of txn, of a map of format version (none since
+ * format 6, where each chunk has its customers); 0, or an LMDB error.
  */
 static int
 custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
@@ -490,6 +513,9 @@ custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
 	int		 rc;
 
 	memset(t, 0, sizeof(*t));
+	t->kind = IPMAP_CK_CHUNK;
+	if (version >= 6)
+		return 0;
 	k.mv_data = &key;
 	k.mv_size = 1;
 	if ((rc = mdb_get(txn, dbi, &k, &v)) != 0)
@@ -501,7 +527,8 @@ custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
 		return MDB_CORRUPTED;
 	t->p = v.mv_data;
 	t->len = v.mv_size;
-	t->byoff = version >= 5;
+	t->offs = 4;
+	t->kind = version == 4 ? IPMAP_CK_INDEX : IPMAP_CK_OFFSET;
 	return 0;
 }
 
@@ -842,8 +869,7 @@ get_customer(const struct ipmap_custtab *t, uint32_t cid,
 	const char	*c, *a;
 	size_t		 clen, alen;
 
-	if ((t->byoff ? ipmap_cust_at(t, cid, &c, &clen, &a, &alen) :
-	    ipmap_cust_get(t, cid, &c, &clen, &a, &alen)) == -1 ||
+	if (ipmap_cust_find(t, cid, &c, &clen, &a, &alen) == -1 ||
 	    clen >= sizeof(res->customer) || alen >= sizeof(res->address))
 		return -1;
 	memcpy(res->customer, c, clen + 1);
@@ -872,13 +898,14 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 {
 	struct tstate	*ts;
 	struct ipmap_ent e, hit;
+	struct ipmap_custtab local;
 	const struct ipmap_custtab *custs;
 	const unsigned char *p, *end;
 	MDB_val		 v;
 	size_t		 alen, i, nent;
-	unsigned	 nchain, c;
+	unsigned	 nchain, c, ncust;
 	uint16_t	 n16;
-	int		 found, plen;
+	int		 found, plen, n;
 
 	if (ip->family != IPADDR_V4 && ip->family != IPADDR_V6)
 		return IPMAP_ERROR;
@@ -886,14 +913,19 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	maybe_refresh(map);
 	if ((ts = tstate_get(map)) == NULL)
 		return IPMAP_ERROR;
-	custs = &ts->gen->custs;
 	alen = ip->family == IPADDR_V4 ? 4 : 16;
 	if (chunk_locate(ts->gen, ip, &v) == -1)
 		return IPMAP_NOTFOUND;	/* past the last range */
 	chunk_prefetch(&v, alen);
 	end = (const unsigned char *)v.mv_data + v.mv_size;
-	if ((p = chunk_find(&v, alen, ip->a)) == NULL)
+	if ((n = chunk_count(&v, alen, &ncust)) == -1 ||
+	    (p = chunk_find(&v, alen, n, ip->a)) == NULL)
 		return IPMAP_ERROR;
+	custs = &ts->gen->custs;
+	if (ts->gen->version >= 6) {
+		chunk_custs(&v, alen, n, ncust, &local);
+		custs = &local;
+	}
 	if (addr_below(ip->a, p, alen))
 		return IPMAP_NOTFOUND;	/* in a gap between ranges */
 	nchain = p[alen];
@@ -918,7 +950,8 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 				hit = e;
 				found = 1;
 				/* fetch the record while the chain is read */
-				if (custs->byoff && hit.cid < custs->len)
+				if (custs->kind == IPMAP_CK_OFFSET &&
+				    hit.cid < custs->len)
 					__builtin_prefetch(custs->p + hit.cid);
 			} else if (e.cid != hit.cid) {
 				res->serial = ts->gen->serial;
@@ -1087,19 +1120,23 @@ dump_prefix(FILE *fp, const struct ipmap_custtab *custs,
 
 /*
  * Write the ranges of one family (chunks in dbi) as CSV rows: each
- * prefix once, where its first range starts.  Returns 0, or -1 with err.
+ * prefix once, where its first range starts.  The customers are in
+ * global (formats 4 and 5), else in each chunk.  Returns 0, or -1 with
+ * err.
  */
 static int
 dump_family(FILE *fp, MDB_txn *txn, MDB_dbi dbi, int family,
-    const struct ipmap_custtab *custs, char *err, size_t errlen)
+    const struct ipmap_custtab *global, char *err, size_t errlen)
 {
 	MDB_cursor	*cur;
 	MDB_val		 k, v;
 	struct ipaddr	 net;
 	struct ipmap_ent e;
+	struct ipmap_custtab local;
+	const struct ipmap_custtab *custs = global;
 	const unsigned char *p, *end, *rec, *chain[130];
 	size_t		 alen = family == IPADDR_V4 ? 4 : 16, nents[130], i;
-	unsigned	 nchain, c;
+	unsigned	 nchain, c, ncust;
 	uint16_t	 n16;
 	int		 rc, n, r, plens[130];
 
@@ -1112,8 +1149,12 @@ dump_family(FILE *fp, MDB_txn *txn, MDB_dbi dbi, int family,
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != (family == IPADDR_V4 ? 4 : 16) ||
-		    (n = chunk_count(&v, alen)) == -1)
+		    (n = chunk_count(&v, alen, &ncust)) == -1)
 			goto bad;
+		if (global == NULL) {
+			chunk_custs(&v, alen, n, ncust, &local);
+			custs = &local;
+		}
 		end = (const unsigned char *)v.mv_data + v.mv_size;
 		for (r = 0; r < n; r++) {
 			if ((rec = chunk_record(&v, alen, n, r)) == NULL)
@@ -1166,6 +1207,7 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 {
 	struct gen	*g;
 	struct ipmap_custtab custs;
+	const struct ipmap_custtab *global;
 	MDB_txn		*txn = NULL;
 	int		 rc, ret = -1;
 
@@ -1176,10 +1218,11 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", g->name, mdb_strerror(rc));
 		goto out;
 	}
+	global = g->version >= 6 ? NULL : &custs;
 	fputs("prefix,customer,address,valid_from,valid_until,ports\n", fp);
-	if (dump_family(fp, txn, g->dbi4, IPADDR_V4, &custs, err,
+	if (dump_family(fp, txn, g->dbi4, IPADDR_V4, global, err,
 	    errlen) == -1 ||
-	    dump_family(fp, txn, g->dbi6, IPADDR_V6, &custs, err,
+	    dump_family(fp, txn, g->dbi6, IPADDR_V6, global, err,
 	    errlen) == -1)
 		goto out;
 	if (fflush(fp) == EOF || ferror(fp)) {

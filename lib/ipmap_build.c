@@ -6,10 +6,10 @@
  * customers are interned, errors are collected with their line numbers.
  * Check: the rows are sorted by prefix and the entries of each prefix
  * compared for conflicts.  Write: only if there was no error, the nested
- * prefixes of each family are swept into disjoint ranges that are packed
- * into chunks and appended, in key order, to a fresh LMDB file, which is
- * synced; then the `current` symlink is renamed over and the generation
- * hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
+ * prefixes of each family are swept into disjoint ranges that are packed,
+ * with the records of the customers they name, into chunks appended, in
+ * key order, to a fresh LMDB file, which is synced; then the `current`
+ * symlink is renamed over and the generation hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
  * memory with twice the size.
  */
 #include "config.h"
@@ -1226,6 +1226,12 @@ struct bytes {
 	size_t		 len, size;
 };
 
+/* A customer's place in the chunk being filled. */
+struct cslot {
+	uint32_t	 chunk;		/* b->chunks + 1 when it was placed */
+	uint32_t	 idx;		/* its index in that chunk */
+};
+
 /* Writes into a fresh LMDB file, with transaction batching. */
 struct writer {
 	MDB_env		*env;
@@ -1238,9 +1244,11 @@ struct writer {
 	uint8_t		 cends[IPMAP_CHUNK_MAX][16];
 	uint32_t	 coffs[IPMAP_CHUNK_MAX];
 	struct bytes	 crecs;		/* their records */
+	uint32_t	*ccust;		/* its customers, by global index */
+	size_t		 nccust, accust;
+	size_t		 ccbytes;	/* their records and offsets */
+	struct cslot	*cslot;		/* by global index */
 	struct bytes	 chains;	/* the chains of the open prefixes */
-	uint32_t	*custoff;	/* offset of each customer record in
-					   the customer table, by index */
 	size_t		 puts;
 	int		 grown;		/* times the map was made bigger */
 	uint64_t	 done, total;
@@ -1434,8 +1442,8 @@ chain_open(struct writer *w, size_t first, size_t n, struct open_prefix *op)
 		e.until = be->until;
 		e.port_lo = be->ports ? be->plo : -1;
 		e.port_hi = be->ports ? be->phi : -1;
-		/* the record's offset in the customer table */
-		e.cid = w->custoff[be->cid];
+		/* the global index: chain_put() makes it the chunk's */
+		e.cid = be->cid;
 		q += ipmap_ent_put(q, &e);
 	}
 	op->off = w->chains.len;
@@ -1444,12 +1452,132 @@ chain_open(struct writer *w, size_t first, size_t n, struct open_prefix *op)
 	return 0;
 }
 
+/*
+ * The index in the chunk being filled of customer g (a global index),
+ * into *idx; g joins the chunk's list if it is not in it yet.  0, or
+ * EOVERFLOW when the list is full, ENOMEM.
+ */
+static int
+chunk_cust(struct writer *w, uint32_t g, uint32_t *idx)
+{
+	struct cslot	*cs = &w->cslot[g];
+	const struct cust *cu = &w->b->cust[g];
+	uint32_t	 stamp = (uint32_t)w->b->chunks + 1;
+	uint32_t	*np;
+	size_t		 n;
+
+	if (cs->chunk == stamp) {
+		*idx = cs->idx;
+		return 0;
+	}
+	if (w->nccust == UINT16_MAX)
+		return EOVERFLOW;
+	if (w->nccust == w->accust) {
+		n = w->accust ? w->accust * 2 : 64;
+		if ((np = realloc(w->ccust, n * sizeof(*np))) == NULL)
+			return ENOMEM;
+		w->ccust = np;
+		w->accust = n;
+	}
+	/* chunk_flush() copies the record: fetch it meanwhile */
+	__builtin_prefetch(w->b->carena + cu->off);
+	cs->chunk = stamp;
+	cs->idx = (uint32_t)w->nccust;
+	w->ccust[w->nccust++] = g;
+	w->ccbytes += 4 + (size_t)cu->clen + cu->alen + 2;
+	*idx = cs->idx;
+	return 0;
+}
+
+/*
+ * Copy the chain at c (len bytes, as chain_open() encoded it) into the
+ * chunk being filled, *at bytes past the end of its records, with each
+ * entry naming its customer by its index in the chunk; *at moves past
+ * it.  0, or EOVERFLOW, ENOMEM.
+ */
+static int
+chain_put(struct writer *w, const unsigned char *c, size_t len, size_t *at)
+{
+	const unsigned char *end = c + len;
+	struct ipmap_ent e;
+	unsigned char	*p, *q;
+	uint16_t	 nent;
+	size_t		 i;
+	int		 rc;
+
+	memcpy(&nent, c + 1, 2);
+	if ((p = bytes_room(&w->crecs, *at + IPMAP_CHAIN_HDR +
+	    (size_t)nent * IPMAP_ENT_MAX)) == NULL)
+		return ENOMEM;
+	p += *at;
+	memcpy(p, c, IPMAP_CHAIN_HDR);
+	q = p + IPMAP_CHAIN_HDR;
+	c += IPMAP_CHAIN_HDR;
+	for (i = 0; i < nent; i++) {
+		if ((c = ipmap_ent_get(c, end, &e)) == NULL)
+			return EINVAL;		/* not as chain_open() wrote */
+		if ((rc = chunk_cust(w, e.cid, &e.cid)) != 0)
+			return rc;
+		q += ipmap_ent_put(q, &e);
+	}
+	*at += (size_t)(q - p);
+	return 0;
+}
+
+/*
+ * Put the record of the range starting at start (alen bytes) covered by
+ * the depth prefixes of stack after the records of the chunk being
+ * filled, without counting it in yet; its length into *len.  0, or
+ * EOVERFLOW, ENOMEM.
+ */
+static int
+range_put(struct writer *w, const uint8_t *start, size_t alen,
+    const struct open_prefix *stack, int depth, size_t *len)
+{
+	unsigned char	*p;
+	size_t		 at = alen + 1;
+	int		 k, rc;
+
+	if ((p = bytes_room(&w->crecs, at)) == NULL)
+		return ENOMEM;
+	memcpy(p, start, alen);
+	p[alen] = (uint8_t)depth;
+	for (k = depth - 1; k >= 0; k--)
+		if ((rc = chain_put(w, w->chains.p + stack[k].off,
+		    stack[k].len, &at)) != 0)
+			return rc;
+	*len = at;
+	return 0;
+}
+
+/*
+ * Write the customer offsets of the chunk being filled at p, and its
+ * customer records at r, which is first bytes from the start of the value.
+ */
+static void
+chunk_custs_out(struct writer *w, unsigned char *p, unsigned char *r,
+    uint32_t first)
+{
+	const struct cust *cu;
+	size_t		 i, len;
+	uint32_t	 off = first;
+
+	for (i = 0; i < w->nccust; i++, p += 4) {
+		cu = &w->b->cust[w->ccust[i]];
+		len = (size_t)cu->clen + cu->alen + 2;
+		memcpy(p, &off, 4);
+		memcpy(r, w->b->carena + cu->off, len);
+		r += len;
+		off += (uint32_t)len;
+	}
+}
+
 /* Write the chunk being filled, if it has ranges, in place in the map. */
 static int
 chunk_flush(struct writer *w)
 {
 	size_t		 alen = w->cfam == IPADDR_V4 ? 4 : 16, i, hdr;
-	uint16_t	 n = (uint16_t)w->cn;
+	uint16_t	 n = (uint16_t)w->cn, nc = (uint16_t)w->nccust;
 	uint32_t	 off, k4;
 	unsigned char	*p;
 	MDB_val		 key, val;
@@ -1457,7 +1585,9 @@ chunk_flush(struct writer *w)
 
 	if (w->cn == 0)
 		return 0;
-	hdr = IPMAP_CHUNK_HDR + w->cn * (alen + 4);
+	hdr = IPMAP_CHUNK_HDR + w->cn * (alen + 4) + 4 * w->nccust;
+	if (hdr + w->crecs.len + w->ccbytes > UINT32_MAX)
+		return EOVERFLOW;
 	if (w->cfam == IPADDR_V4) {
 		k4 = ipmap_v4key(w->cends[n - 1]);
 		key.mv_data = &k4;
@@ -1467,13 +1597,13 @@ chunk_flush(struct writer *w)
 		key.mv_size = 16;
 	}
 	val.mv_data = NULL;
-	val.mv_size = hdr + w->crecs.len;
+	val.mv_size = hdr + w->crecs.len + w->ccbytes - 4 * w->nccust;
 	if ((rc = mdb_put(w->txn, w->cfam == IPADDR_V4 ? w->dbi4 : w->dbi6,
 	    &key, &val, MDB_APPEND | MDB_RESERVE)) != 0)
 		return rc;
 	p = val.mv_data;
 	memcpy(p, &n, 2);
-	memset(p + 2, 0, 2);
+	memcpy(p + 2, &nc, 2);
 	p += IPMAP_CHUNK_HDR;
 	for (i = 0; i < w->cn; i++, p += alen)
 		memcpy(p, w->cends[i], alen);
@@ -1481,40 +1611,51 @@ chunk_flush(struct writer *w)
 		off = (uint32_t)(hdr + w->coffs[i]);
 		memcpy(p, &off, 4);
 	}
-	memcpy(p, w->crecs.p, w->crecs.len);
+	memcpy(p + 4 * w->nccust, w->crecs.p, w->crecs.len);
+	chunk_custs_out(w, p, p + 4 * w->nccust + w->crecs.len,
+	    (uint32_t)(hdr + w->crecs.len));
 	w->cn = 0;
 	w->crecs.len = 0;
+	w->nccust = 0;
+	w->ccbytes = 0;
 	w->b->chunks++;
 	return wstep(w);
 }
 
-/* Add one range [start, end] covered by the open prefixes to the chunk. */
+/*
+ * Add one range [start, end] covered by the open prefixes to the chunk;
+ * into the next one if its record and the customers it adds would make
+ * the chunk too big.
+ */
 static int
 emit_range(struct writer *w, uint8_t fam, const uint8_t *start,
     const uint8_t *end, const struct open_prefix *stack, int depth)
 {
-	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, rlen;
-	unsigned char	*p;
-	int		 k, rc;
+	size_t		 alen = fam == IPADDR_V4 ? 4 : 16, rlen, ncc, ccb;
+	int		 rc;
 
-	rlen = alen + 1;
-	for (k = 0; k < depth; k++)
-		rlen += stack[k].len;
-	if (w->cn > 0 && (w->cfam != fam || w->cn == IPMAP_CHUNK_MAX ||
-	    w->crecs.len + rlen > IPMAP_CHUNK_BYTES))
+	if (w->cn > 0 && (w->cfam != fam || w->cn == IPMAP_CHUNK_MAX))
 		if ((rc = chunk_flush(w)) != 0)
 			return rc;
+	for (;;) {
+		ncc = w->nccust;
+		ccb = w->ccbytes;
+		rc = range_put(w, start, alen, stack, depth, &rlen);
+		if (rc == 0 && (w->cn == 0 || w->crecs.len + rlen +
+		    w->ccbytes <= IPMAP_CHUNK_BYTES))
+			break;
+		if ((rc != 0 && rc != EOVERFLOW) || w->cn == 0)
+			return rc;
+		/* Too big: the range goes into the next chunk, and so do
+		 * the customers it added (the flush makes their slots
+		 * stale). */
+		w->nccust = ncc;
+		w->ccbytes = ccb;
+		if ((rc = chunk_flush(w)) != 0)
+			return rc;
+	}
 	if (rlen > UINT32_MAX / 2 || w->crecs.len > UINT32_MAX / 2)
 		return EOVERFLOW;
-	if ((p = bytes_room(&w->crecs, rlen)) == NULL)
-		return ENOMEM;
-	memcpy(p, start, alen);
-	p[alen] = (uint8_t)depth;
-	p += alen + 1;
-	for (k = depth - 1; k >= 0; k--) {
-		memcpy(p, w->chains.p + stack[k].off, stack[k].len);
-		p += stack[k].len;
-	}
 	w->cfam = fam;
 	memcpy(w->cends[w->cn], end, alen);
 	w->coffs[w->cn] = (uint32_t)w->crecs.len;
@@ -1553,11 +1694,14 @@ sweep_family(struct writer *w, size_t first, size_t last)
 	for (i = first;; i = k) {
 		const struct bent *e = i < last ? &b->ent[i] : NULL;
 
-		/* The offset of a customer further on, looked up at random
-		 * by chain_open(): fetch it ahead. */
-		if (i + SWEEP_AHEAD < last)
-			__builtin_prefetch(&w->custoff[b->ent[i +
+		/* The place and record of a customer further on, looked up
+		 * at random by chunk_cust(): fetch them ahead. */
+		if (i + SWEEP_AHEAD < last) {
+			__builtin_prefetch(&w->cslot[b->ent[i +
 			    SWEEP_AHEAD].cid]);
+			__builtin_prefetch(&b->cust[b->ent[i +
+			    SWEEP_AHEAD].cid]);
+		}
 		/* Close the open prefixes that end before this one. */
 		while (depth > 0 && (e == NULL ||
 		    addr_cmp(stack[depth - 1].last, e->a, alen) < 0)) {
@@ -1621,41 +1765,6 @@ meta_text(struct build *b, buf_t *m, uint64_t serial, int64_t built)
 	return 0;
 }
 
-/* Write the customer table as one value (see ipmap_int.h). */
-static int
-write_customers(struct writer *w)
-{
-	struct build	*b = w->b;
-	unsigned char	 key = IPMAP_KEY_CUST, *p;
-	MDB_val		 k, v;
-	size_t		 hdr, i;
-	uint32_t	 n = (uint32_t)b->ncust;
-	int		 rc;
-
-	hdr = 4 + 4 * ((size_t)n + 1);
-	if (b->carena_len > UINT32_MAX - hdr || b->ncust > UINT32_MAX - 1)
-		return EOVERFLOW;
-	k.mv_data = &key;
-	k.mv_size = 1;
-	v.mv_data = NULL;
-	v.mv_size = hdr + b->carena_len;
-	if ((rc = mdb_put(w->txn, w->dbi, &k, &v, MDB_RESERVE)) != 0)
-		return rc;
-	p = v.mv_data;
-	memcpy(p, &n, 4);
-	/* The offsets are kept apart too, in a table small enough to stay
-	 * in the cache when chain_open() looks them up at random. */
-	if ((w->custoff = table_alloc(((size_t)n + 1) * 4)) == NULL)
-		return ENOMEM;
-	for (i = 0; i <= b->ncust; i++)
-		w->custoff[i] = (uint32_t)(hdr + (i < b->ncust ?
-		    b->cust[i].off : b->carena_len));
-	memcpy(p + 4, w->custoff, ((size_t)n + 1) * 4);
-	if (b->carena_len > 0)
-		memcpy(p + hdr, b->carena, b->carena_len);
-	return 0;
-}
-
 /* Write a whole generation to file; 0, or an errno / LMDB code. */
 static int
 write_generation(struct build *b, const char *file, size_t mapsize,
@@ -1684,8 +1793,12 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 	    (rc = mdb_dbi_open(w.txn, IPMAP_DB_V6, MDB_CREATE,
 	    &w.dbi6)) != 0)
 		goto out;
-	if ((rc = write_customers(&w)) != 0)
+	/* Each chunk has its customers' records (see ipmap_int.h). */
+	if ((w.cslot = table_alloc((b->ncust + 1) *
+	    sizeof(*w.cslot))) == NULL) {
+		rc = ENOMEM;
 		goto out;
+	}
 	for (split = 0; split < b->nent && b->ent[split].fam == IPADDR_V4;
 	    split++)
 		;
@@ -1723,7 +1836,8 @@ out:
 	buf_free(&meta);
 	free(w.crecs.p);
 	free(w.chains.p);
-	table_free(w.custoff, (b->ncust + 1) * 4);
+	free(w.ccust);
+	table_free(w.cslot, (b->ncust + 1) * sizeof(*w.cslot));
 	if (rc != 0)
 		unlink(file);
 	return rc;
@@ -1919,10 +2033,11 @@ ipmap_build_file(const char *dir, const char *path,
 		berror(&b, 0, "path too long");
 		goto fail;
 	}
-	/* A first guess; the map grows as it fills (grow_if_needed), and
+	/* A first guess (a customer's record is copied into each chunk
+	 * that names it); the map grows as it fills (grow_if_needed), and
 	 * is written again bigger if it fills up all the same. */
 	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)32 << 20) +
-	    b.nent * 48 + b.carena_len * 2 + b.ncust * 8;
+	    b.nent * 48 + b.carena_len * 4 + b.ncust * 8;
 	final_size = mapsize;
 	for (;;) {
 		rc = write_generation(&b, file, mapsize, serial,

@@ -15,10 +15,10 @@
  *
  * Inside a generation, the main (unnamed) database holds:
  *	"\0meta"		text lines "name<TAB>value";
- *	0x01			the customer table, one value: u32 n, then
- *				u32 off[n + 1] (host order), then the records
- *				"customer\0address\0", record i at
- *				[off[i], off[i + 1]) from the start;
+ *	0x01			formats 4 and 5 only: the customer table, one
+ *				value: u32 n, then u32 off[n + 1] (host
+ *				order), then the records "customer\0address\0",
+ *				record i at [off[i], off[i + 1]) from the start;
  * the database "ipv4" (MDB_INTEGERKEY) holds the chunks of IPv4 ranges,
  * each keyed by the last address of its last range as a host-order
  * 32-bit integer, and the database "ipv6" the chunks of IPv6 ranges,
@@ -26,19 +26,25 @@
  * The prefixes of a family are flattened at build time into disjoint
  * ranges of addresses; each range holds every prefix covering it, most
  * specific first, with their entries.  Consecutive ranges are packed into
- * chunks of up to IPMAP_CHUNK_MAX ranges (about IPMAP_CHUNK_BYTES, so
- * that a chunk still fits in a B-tree leaf page and the tree has a key per
- * chunk, not per range).  A lookup is one MDB_SET_RANGE (the first chunk
+ * chunks of up to IPMAP_CHUNK_MAX ranges, whose range records, customer
+ * offsets and customer records take about IPMAP_CHUNK_BYTES, so that a
+ * chunk still fits in a B-tree leaf page and the tree has a key per
+ * chunk, not per range.  A lookup is one MDB_SET_RANGE (the first chunk
  * whose last address is not below the address) and a binary search of
- * the chunk's table of range ends.  An entry names its customer by the
- * offset of the record in the customer table, so that a hit reads one
- * record and not first an offset and then the record.
+ * the chunk's table of range ends.  Since format 6 a chunk carries a copy
+ * of the record of each customer its entries name, and an entry names
+ * its customer by its index in the chunk's list, so that a hit reads
+ * nothing outside the chunk (format 5: by the offset of the record in
+ * the customer table; format 4: by its index there).
  *
  * A chunk value is:
- *	u16 n, u16 0		ranges in the chunk
+ *	u16 n, u16 ncust	ranges in the chunk, customers it names
+ *				(formats 4 and 5: ncust is 0)
  *	end[n][alen]		last address of each range, ascending
  *	u32 off[n]		offset of each range record in the value
+ *	u32 coff[ncust]		offset of each customer record in the value
  *	the range records
+ *	the customer records, "customer\0address\0" each
  *
  * A range record is:
  *	start[alen]		the first address of the range
@@ -48,13 +54,15 @@
  *	    nent entries, each:
  *		u8 flags	IPMAP_EF_FROM, _UNTIL, _PORTS; bits 3-4: bytes
  *				of the customer index minus one
- *		cid		1 to 4 bytes, little-endian: the offset
- *				of the customer record from the start of
- *				the customer table (format 4: its index)
+ *		cid		1 to 4 bytes, little-endian: the index of the
+ *				customer in the chunk's coff (format 5: the
+ *				offset of the record from the start of the
+ *				customer table; format 4: its index there)
  *		i64 from	if IPMAP_EF_FROM (else open)
  *		i64 until	if IPMAP_EF_UNTIL (else open)
  *		u16 lo, u16 hi	if IPMAP_EF_PORTS (else no ports)
- * so that the usual entry (no validity, no ports) takes 2 to 5 bytes.
+ * so that the usual entry (no validity, no ports, a chunk naming fewer
+ * than 256 customers) takes 2 bytes.
  * Numbers are in host order: LMDB files are not portable across byte
  * orders anyway.
  */
@@ -66,7 +74,7 @@
 
 #include "ipmap.h"
 
-#define IPMAP_FORMAT_VERSION	5
+#define IPMAP_FORMAT_VERSION	6
 #define IPMAP_FORMAT_OLDEST	4	/* the oldest a reader still reads */
 
 #define IPMAP_CURRENT		"current"
@@ -84,10 +92,11 @@
 #define IPMAP_CHAIN_HDR		3
 #define IPMAP_CHUNK_HDR		4
 #ifndef IPMAP_CHUNK_MAX
-#define IPMAP_CHUNK_MAX		32	/* ranges in a chunk, at most */
+#define IPMAP_CHUNK_MAX		28	/* ranges in a chunk, at most */
 #endif
 #ifndef IPMAP_CHUNK_BYTES
-#define IPMAP_CHUNK_BYTES	768	/* range records in a chunk, about */
+#define IPMAP_CHUNK_BYTES	1120	/* range and customer records in a
+					 * chunk, about */
 #endif
 #define IPMAP_ENT_MAX		25	/* longest encoded entry */
 
@@ -195,19 +204,30 @@ ipmap_ent_valid_at(const struct ipmap_ent *e, int64_t t)
 	    (e->until == INT64_MIN || t < e->until);
 }
 
-/* The customer table of a read transaction. */
+/* How the entries of a map name their customers. */
+enum ipmap_ckind {
+	IPMAP_CK_INDEX,			/* index in the table (format 4) */
+	IPMAP_CK_OFFSET,		/* record's offset in it (format 5) */
+	IPMAP_CK_CHUNK			/* index in the chunk (format 6) */
+};
+
+/*
+ * Where the customer records an entry may name are: the customer table
+ * of a read transaction (formats 4 and 5), or one chunk (format 6).
+ */
 struct ipmap_custtab {
 	const unsigned char *p;		/* in the map; valid with the txn */
 	size_t		 len;
-	uint32_t	 n;
-	int		 byoff;		/* entries hold offsets (format 5) */
+	size_t		 offs;		/* where the u32 offsets start */
+	uint32_t	 n;		/* customers */
+	enum ipmap_ckind kind;
 };
 
-/* The offset of the first customer record in table t. */
+/* The offset of the first byte after the record offsets of table t. */
 static inline size_t
 ipmap_cust_base(const struct ipmap_custtab *t)
 {
-	return 4 + 4 * ((size_t)t->n + 1);
+	return t->offs + 4 * ((size_t)t->n + (t->kind != IPMAP_CK_CHUNK));
 }
 
 /*
@@ -255,8 +275,8 @@ ipmap_cust_get(const struct ipmap_custtab *t, uint32_t cid,
 
 	if (cid >= t->n)
 		return -1;
-	memcpy(&o0, t->p + 4 + 4 * (size_t)cid, 4);
-	memcpy(&o1, t->p + 4 + 4 * ((size_t)cid + 1), 4);
+	memcpy(&o0, t->p + t->offs + 4 * (size_t)cid, 4);
+	memcpy(&o1, t->p + t->offs + 4 * ((size_t)cid + 1), 4);
 	if (o0 > o1 || o1 > t->len || o1 - o0 < 2)
 		return -1;
 	r = (const char *)t->p + o0;
@@ -268,6 +288,31 @@ ipmap_cust_get(const struct ipmap_custtab *t, uint32_t cid,
 	*addr = nul + 1;
 	*alen = o1 - o0 - *clen - 2;
 	return 0;
+}
+
+/*
+ * The customer an entry names with cid in table t, whatever the format:
+ * as ipmap_cust_at().  The table's offsets must lie within it (checked
+ * when the table was found).
+ */
+static inline int
+ipmap_cust_find(const struct ipmap_custtab *t, uint32_t cid,
+    const char **cust, size_t *clen, const char **addr, size_t *alen)
+{
+	uint32_t	 off;
+
+	switch (t->kind) {
+	case IPMAP_CK_INDEX:
+		return ipmap_cust_get(t, cid, cust, clen, addr, alen);
+	case IPMAP_CK_OFFSET:
+		return ipmap_cust_at(t, cid, cust, clen, addr, alen);
+	case IPMAP_CK_CHUNK:
+		if (cid >= t->n)
+			return -1;
+		memcpy(&off, t->p + t->offs + 4 * (size_t)cid, 4);
+		return ipmap_cust_at(t, off, cust, clen, addr, alen);
+	}
+	return -1;
 }
 
 /* Parse "map.<serial>.mdb"; serial, or 0 if name is not one. */
