@@ -466,17 +466,32 @@ loops_below(const struct hop *hops, int nhops, int i,
 	return 0;
 }
 
+/* Is d one of the provider's own domains? */
+static int
+own_domain(const rules_t *rs, const char *d)
+{
+	int	 i;
+
+	for (i = 0; i < rs->nown; i++)
+		if (strcmp(rs->own[i], d) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Did the receiving MTA vouch for hop i being the reporter's: a name it
- * found in the DNS for the client is in the reporter's domains?
+ * Did the receiving MTA vouch for hop h being the reporter's: a name it
+ * found in the DNS for the client is in the reporter's domains?  A name
+ * under the provider's own domains vouches for nothing: the provider
+ * names its customers' hosts there, so when the provider is the reporter
+ * such a name does not tell its relays from its customers.
  */
 static int
-hop_vouched(const struct hop *h, const struct domset *set)
+hop_vouched(const rules_t *rs, const struct hop *h, const struct domset *set)
 {
 	int	 k;
 
 	for (k = 0; k < h->nvnames; k++)
-		if (set_has(set, h->vnames[k]))
+		if (set_has(set, h->vnames[k]) && !own_domain(rs, h->vnames[k]))
 			return 1;
 	return 0;
 }
@@ -490,12 +505,12 @@ hop_vouched(const struct hop *h, const struct domset *set)
  * complaint but never route it.
  */
 static void
-contest(const struct hop *h, const struct domset *set,
+contest(const rules_t *rs, const struct hop *h, const struct domset *set,
     struct recv_result *out)
 {
 	struct recv_contest *c;
 
-	if (!h->has_ip || h->auth || hop_vouched(h, set) ||
+	if (!h->has_ip || h->auth || hop_vouched(rs, h, set) ||
 	    out->ncontested == RECV_CONTEST_MAX)
 		return;
 	c = &out->contested[out->ncontested++];
@@ -588,7 +603,7 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 			pick = i;
 			break;
 		}
-		contest(&hops[i], &set, out);
+		contest(rs, &hops[i], &set, out);
 		for (k = 0; k < hops[i].nnames; k++)
 			set_add(&set, hops[i].names[k]);
 		if (hops[i].by[0] != '\0' && hops[i].has_ip)

@@ -150,6 +150,23 @@ rules_free(rules_t *rs)
 	free(rs);
 }
 
+/* Note one of the provider's own domains. */
+int
+rules_add_own_domain(rules_t *rs, const char *domain)
+{
+	int	 i;
+
+	if (domain[0] == '\0' || strlen(domain) >= RULES_DOM_MAX)
+		return -1;
+	for (i = 0; i < rs->nown; i++)
+		if (strcmp(rs->own[i], domain) == 0)
+			return 0;
+	if (rs->nown == RULES_OWN_MAX)
+		return -1;
+	str_copyn(rs->own[rs->nown++], RULES_DOM_MAX, domain, strlen(domain));
+	return 0;
+}
+
 /* Number of rules. */
 size_t
 rules_count(const rules_t *rs)

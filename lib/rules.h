@@ -34,6 +34,15 @@ void	 rules_free(rules_t *rules);
 size_t	 rules_count(const rules_t *rules);
 const char *rules_name(const rules_t *rules, size_t i);
 
+/*
+ * Tell the rules that domain (a registered domain, lowercase) is the
+ * provider's own: the Received walk does not take a DNS name under it as
+ * the reporter's word, since the provider names its customers' hosts
+ * under its own domains.  Call before the rules are shared.  Returns 0,
+ * or -1 when the list is full or domain too long.
+ */
+int	 rules_add_own_domain(rules_t *rules, const char *domain);
+
 /* Name of a strength ("weak", "strong", "authoritative"). */
 const char *strength_name(int strength);
 

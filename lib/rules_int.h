@@ -49,12 +49,17 @@ struct rule {
 	int		 g_time[RULE_GROUPS_MAX];
 };
 
+#define RULES_OWN_MAX	16	/* the provider's own domains kept */
+#define RULES_DOM_MAX	128
+
 struct rules {
 	struct rule		*rule;
 	size_t			 nrule;
 	pcre2_match_context	*mctx;
 	uint32_t		 max_groups;	/* most capture groups of a rule */
 	size_t			 max_matches;	/* per rule and segment */
+	char			 own[RULES_OWN_MAX][RULES_DOM_MAX];
+	int			 nown;		/* the provider's domains */
 };
 
 /* One match of a rule: the spans of its ip, port and time groups

@@ -11,7 +11,9 @@
 
 #include "conf.h"
 #include "ipmap.h"
+#include "received.h"
 #include "rules.h"
+#include "rules_int.h"
 #include "snapshot.h"
 
 /* A map handle shared by the snapshots that use the same directory. */
@@ -95,6 +97,28 @@ snapshot_open_map(snapshot_t *s, const snapshot_t *prev, char *err,
 	return 0;
 }
 
+/*
+ * The provider's own domains are those of its abuse desk mailboxes: the
+ * Received walk must not take a host name under them for the reporter's
+ * word (see rules_add_own_domain()).
+ */
+static void
+own_domains(snapshot_t *s)
+{
+	const char	*a, *at;
+	char		 d[RULES_DOM_MAX];
+	size_t		 i, len;
+
+	for (i = 0; i < s->conf->abuse_recipients.n; i++) {
+		a = s->conf->abuse_recipients.v[i];
+		if ((at = strrchr(a, '@')) == NULL)
+			continue;
+		len = strcspn(at + 1, ">");
+		recv_domain(at + 1, len, d, sizeof(d));
+		(void)rules_add_own_domain(s->rules, d);
+	}
+}
+
 /* Load a snapshot. */
 snapshot_t *
 snapshot_load(const char *conf_path, const char *const *set,
@@ -122,6 +146,7 @@ snapshot_load(const char *conf_path, const char *const *set,
 			    s->conf->rules_file);
 		goto fail;
 	}
+	own_domains(s);
 	if (open_map && snapshot_open_map(s, prev, err, errlen) == -1)
 		goto fail;
 	s->refs = 1;

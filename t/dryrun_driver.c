@@ -2,9 +2,11 @@
  * dryrun_driver.c - run the dry run over files with a given map
  * directory and rules file, for the tests and the corpus score.
  *
- *	dryrun_driver -r RULES -m MAPDIR [-a ARRIVAL] [-s SCANLIMIT] FILE...
+ *	dryrun_driver -r RULES -m MAPDIR [-a ARRIVAL] [-o DOMAIN]
+ *	    [-s SCANLIMIT] FILE...
  *
- * ARRIVAL is seconds since the epoch (default: now).  Prints one JSON
+ * ARRIVAL is seconds since the epoch (default: now); DOMAIN is the
+ * provider's own domain, as abuse-milter takes it from AbuseRecipients.  Prints one JSON
  * object per line (see dryrun.h); exits 1 when a file could not be read
  * and 2 on a usage, rules or map problem.
  */
@@ -25,14 +27,14 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: dryrun_driver -r rules -m mapdir "
-	    "[-a arrival] [-s scanlimit] file ...\n");
+	    "[-a arrival] [-o domain] [-s scanlimit] file ...\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char	*rpath = NULL, *mdir = NULL;
+	const char	*rpath = NULL, *mdir = NULL, *own = NULL;
 	char		 err[8192];
 	rules_t		*rules;
 	ipmap_t		*map = NULL;
@@ -41,8 +43,11 @@ main(int argc, char *argv[])
 	char		*end;
 	int		 ch, bad;
 
-	while ((ch = getopt(argc, argv, "a:m:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:m:o:r:s:")) != -1) {
 		switch (ch) {
+		case 'o':
+			own = optarg;
+			break;
 		case 'a':
 			arrival = strtoll(optarg, &end, 10);
 			if (*end != '\0')
@@ -69,6 +74,10 @@ main(int argc, char *argv[])
 		usage();
 	if ((rules = rules_load(rpath, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s", err);
+		return 2;
+	}
+	if (own != NULL && rules_add_own_domain(rules, own) == -1) {
+		fprintf(stderr, "bad domain %s\n", own);
 		return 2;
 	}
 	if (mdir != NULL) {

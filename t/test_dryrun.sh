@@ -45,7 +45,8 @@ check $? "the fixture map loads"
 [ -s "$tmp/load" ] && sed 's/^/# /' "$tmp/load"
 
 files=$(cd "$fix" && ls *.eml | LC_ALL=C sort)
-(cd "$fix" && "$driver" -a $arrival -r "$rules" -m "$tmp/map" $files) \
+(cd "$fix" && "$driver" -a $arrival -o provider.example -r "$rules" \
+    -m "$tmp/map" $files) \
     >"$tmp/out" 2>"$tmp/err"
 check $? "the dry run reads every fixture"
 sed 's/^/# /' "$tmp/err"
@@ -81,11 +82,13 @@ grep -q '"file":"no-such-file.eml","action":"keep","reason":"read-error"' \
 check $? "an unreadable file is a keep line and the others go on"
 
 # abuse-milter -t decides the same (its policy may only turn routes into
-# keeps for reasons of its own; none applies to these fixtures).
+# keeps for reasons of its own; none applies to these fixtures); it takes
+# the provider's domain from AbuseRecipients, as the driver got it by -o.
 if [ -x "$milter" ]; then
 	cat >"$tmp/conf" <<EOC
 Syslog no
 LogLevel error
+AbuseRecipients abuse@provider.example
 MapDirectory $tmp/map
 RulesFile $rules
 SPFPolicy off
