@@ -247,47 +247,9 @@ be32(const uint8_t *p)
 }
 
 /*
- * The record of the first range in chunk v (n ranges, as chunk_count()
- * found) that ends at or after addr (alen bytes); NULL if the chunk is
- * malformed.  The addresses are compared as big-endian numbers: the same
- * order as memcmp(), cheaper.
+ * Non-zero if address a comes before address b (both alen bytes): the
+ * order of memcmp(), compared as big-endian numbers, which is cheaper.
  */
-static const unsigned char *
-chunk_find(const MDB_val *v, size_t alen, int n, const uint8_t *addr)
-{
-	const unsigned char *ends = (const unsigned char *)v->mv_data +
-	    IPMAP_CHUNK_HDR, *e;
-	uint64_t	 ah, al, eh;
-	int		 lo, hi, mid;
-
-	lo = 0;
-	hi = n - 1;
-	if (alen == 4) {
-		ah = be32(addr);
-		while (lo < hi) {
-			mid = (lo + hi) / 2;
-			if (be32(ends + (size_t)mid * 4) < ah)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	} else {
-		ah = be64(addr);
-		al = be64(addr + 8);
-		while (lo < hi) {
-			mid = (lo + hi) / 2;
-			e = ends + (size_t)mid * 16;
-			eh = be64(e);
-			if (eh < ah || (eh == ah && be64(e + 8) < al))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	return chunk_record(v, alen, n, lo);
-}
-
-/* Non-zero if address a comes before address b (both alen bytes). */
 static inline int
 addr_below(const uint8_t *a, const uint8_t *b, size_t alen)
 {
@@ -298,6 +260,30 @@ addr_below(const uint8_t *a, const uint8_t *b, size_t alen)
 	ah = be64(a);
 	bh = be64(b);
 	return ah < bh || (ah == bh && be64(a + 8) < be64(b + 8));
+}
+
+/*
+ * The record of the first range in chunk v (n ranges, as chunk_count()
+ * found) that ends at or after addr (alen bytes); NULL if the chunk is
+ * malformed.
+ */
+static const unsigned char *
+chunk_find(const MDB_val *v, size_t alen, int n, const uint8_t *addr)
+{
+	const unsigned char *ends = (const unsigned char *)v->mv_data +
+	    IPMAP_CHUNK_HDR;
+	int		 lo, hi, mid;
+
+	lo = 0;
+	hi = n - 1;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr_below(ends + (size_t)mid * alen, addr, alen))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return chunk_record(v, alen, n, lo);
 }
 
 /*

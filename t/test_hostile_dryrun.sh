@@ -12,6 +12,7 @@
 # without end is stopped by the match limit.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/t/lib/tap.sh"
 
 DRIVER=$top_builddir/t/dryrun_driver
 MAPTOOL=$top_builddir/tools/abuse-map
@@ -39,18 +40,6 @@ sh "$H/mkhostile.sh" "$tmp/in" || { echo "Bail out! mkhostile.sh failed"; exit 1
 ncases=$(grep -cv '^#' "$H/expected.tsv")
 # cases, -t agreement, map load, 6 injected maps x 2, backtrack x 2
 echo "1..$((ncases + 1 + 1 + 12 + 2))"
-n=0
-
-# tap OK DESCRIPTION: print one TAP line.
-tap() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-    fi
-}
-
 # field NAME: the value of the top-level JSON string field NAME of the
 # decision on stdin ("" when absent or null); the candidates are cut off.
 field() {
@@ -121,8 +110,7 @@ CONF
         diff "$tmp/driver.tsv" "$tmp/milter.tsv" | sed 's/^/# /' | head -20
     fi
 else
-    n=$((n + 1))
-    echo "ok $n # SKIP abuse-milter not built"
+    tap_skip "abuse-milter not built"
 fi
 
 # 4. Map rows that try to inject a recipient or a header.

@@ -7,6 +7,7 @@
 set -u
 
 : "${top_srcdir:=.}" "${top_builddir:=.}"
+. "$top_srcdir/t/lib/tap.sh"
 tool="$top_builddir/tools/abuse-map"
 data="$top_srcdir/t/map"
 if [ ! -x "$tool" ]; then
@@ -16,29 +17,15 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/map_golden.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 map="$tmp/map"
-n=0
-failed=0
-
-# ok COND-STATUS DESCRIPTION
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-
 # compare GOT REF DESCRIPTION: diff a result with its .ref file
 compare() {
 	if [ "${MAP_GOLDEN_REGEN:-}" = 1 ]; then
 		cp "$1" "$data/$2"
 	fi
 	if diff -u "$data/$2" "$1" > "$tmp/diff" 2>&1; then
-		ok 0 "$3"
+		tap 0 "$3"
 	else
-		ok 1 "$3"
+		tap 1 "$3"
 		sed 's/^/# /' "$tmp/diff"
 	fi
 }
@@ -57,10 +44,10 @@ queries() {
 
 # Load, dump, lookup, stat.
 (cd "$data" && "$tool" load -m "$map" good.csv) > "$tmp/load" 2>&1
-ok $? "good.csv loads"
+tap $? "good.csv loads"
 compare "$tmp/load" good.load.ref "load output"
 "$tool" dump -m "$map" > "$tmp/dump" 2>&1
-ok $? "dump succeeds"
+tap $? "dump succeeds"
 compare "$tmp/dump" good.dump.ref "dump output"
 queries "$map" "$tmp/lookup"
 compare "$tmp/lookup" good.lookup.ref "lookup output"
@@ -69,7 +56,7 @@ compare "$tmp/stat" good.stat.ref "stat output (without directory and time)"
 sha=$(sha256sum "$data/good.csv" 2>/dev/null | cut -d' ' -f1)
 if [ -n "$sha" ]; then
 	grep -q "^source_sha256	$sha\$" "$tmp/stat"
-	ok $? "stat gives the SHA-256 of the source"
+	tap $? "stat gives the SHA-256 of the source"
 fi
 
 # Maps written in the formats before (4: entries name customers by
@@ -81,24 +68,24 @@ for v in 4 5; do
 	    cp "$data/format$v.mdb" "$tmp/map$v/map.1.mdb" &&
 	    ln -s map.1.mdb "$tmp/map$v/current"
 	"$tool" stat -m "$tmp/map$v" | grep -q "^version	$v\$"
-	ok $? "a map of format $v opens"
+	tap $? "a map of format $v opens"
 	queries "$tmp/map$v" "$tmp/lookup$v"
 	cmp -s "$tmp/lookup" "$tmp/lookup$v"
-	ok $? "a map of format $v answers as the same map of format 6"
+	tap $? "a map of format $v answers as the same map of format 6"
 	"$tool" dump -m "$tmp/map$v" > "$tmp/dump$v" 2>&1
 	cmp -s "$tmp/dump" "$tmp/dump$v"
-	ok $? "a map of format $v dumps as the same map of format 6"
+	tap $? "a map of format $v dumps as the same map of format 6"
 done
 
 # load(dump(x)) answers as x.
 "$tool" load -q -m "$tmp/map2" "$tmp/dump" > "$tmp/out" 2>&1
-ok $? "the dump loads"
+tap $? "the dump loads"
 queries "$tmp/map2" "$tmp/lookup2"
 cmp -s "$tmp/lookup" "$tmp/lookup2"
-ok $? "the map loaded from the dump answers as the original"
+tap $? "the map loaded from the dump answers as the original"
 "$tool" dump -m "$tmp/map2" > "$tmp/dump2" 2>&1
 cmp -s "$tmp/dump" "$tmp/dump2"
-ok $? "dump(load(dump(x))) == dump(x)"
+tap $? "dump(load(dump(x))) == dump(x)"
 
 # Every class of bad input: messages, status, old map kept.
 "$tool" lookup -m "$map" 192.0.2.7 > "$tmp/before"
@@ -110,7 +97,7 @@ for f in "$data"/bad-*.csv; do
 	"$tool" lookup -m "$map" 192.0.2.7 > "$tmp/after"
 	cmp -s "$tmp/before" "$tmp/after" &&
 	    "$tool" stat -m "$map" | grep -q '^serial	1$'
-	ok $? "$b.csv: the previous map still answers"
+	tap $? "$b.csv: the previous map still answers"
 done
 
 # Bytes that are awkward to keep in the source tree.
@@ -122,40 +109,39 @@ printf 'prefix,customer,address\n192.0.2.0/24,a,a@example.com\r\n' \
     > "$tmp/crlf.csv"
 (cd "$tmp" && "$tool" load -m "$map" bad-nul.csv) > "$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q '^bad-nul.csv:2: NUL byte$' "$tmp/out"
-ok $? "a NUL byte is an error with its line"
+tap $? "a NUL byte is an error with its line"
 (cd "$tmp" && "$tool" load -m "$map" bad-utf8.csv) > "$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q '^bad-utf8.csv:2: invalid UTF-8$' "$tmp/out"
-ok $? "invalid UTF-8 is an error with its line"
+tap $? "invalid UTF-8 is an error with its line"
 "$tool" lookup -m "$map" 192.0.2.7 > "$tmp/after"
 cmp -s "$tmp/before" "$tmp/after"
-ok $? "the previous map still answers"
+tap $? "the previous map still answers"
 "$tool" load -q -m "$tmp/map3" "$tmp/crlf.csv" > "$tmp/out" 2>&1
-ok $? "CRLF line ends load"
+tap $? "CRLF line ends load"
 
 # Options and exit statuses.
 "$tool" load -q -m "$tmp/map4" --allow-empty "$data/bad-empty.csv" \
     > "$tmp/out" 2>&1
-ok $? "--allow-empty loads an empty source"
+tap $? "--allow-empty loads an empty source"
 "$tool" lookup -m "$tmp/map4" 192.0.2.1 > "$tmp/out" 2>&1
 grep -q '^192.0.2.1	not found$' "$tmp/out"
-ok $? "an empty map answers not found"
+tap $? "an empty map answers not found"
 "$tool" lookup -m "$tmp/nomap" 192.0.2.1 > "$tmp/out" 2>/dev/null
 st=$?
 [ $st -eq 1 ] && grep -q '^192.0.2.1	error$' "$tmp/out"
-ok $? "lookup without a map says error, exit 1"
+tap $? "lookup without a map says error, exit 1"
 "$tool" frobnicate > /dev/null 2>&1
 [ $? -eq 2 ]
-ok $? "an unknown command exits 2"
+tap $? "an unknown command exits 2"
 "$tool" lookup -m "$map" -p 70000 192.0.2.1 > /dev/null 2>&1
 [ $? -eq 2 ]
-ok $? "a bad port exits 2"
+tap $? "a bad port exits 2"
 "$tool" load -m "$map" "$tmp/no-such-file.csv" > /dev/null 2>&1
 [ $? -eq 3 ]
-ok $? "an unreadable source exits 3"
+tap $? "an unreadable source exits 3"
 "$tool" load -m "$map" --max-errors 2 "$data/bad-many.csv" > "$tmp/out" 2>&1
 [ "$(grep -c 'host bits set' "$tmp/out")" -eq 2 ] &&
     grep -q '148 more errors not shown' "$tmp/out"
-ok $? "--max-errors limits the errors shown"
+tap $? "--max-errors limits the errors shown"
 
-echo "1..$n"
-exit $failed
+tap_end

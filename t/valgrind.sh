@@ -14,6 +14,7 @@
 # (reported as such) where a private Postfix cannot run.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/t/lib/tap.sh"
 VALGRIND=${VALGRIND:-$(command -v valgrind 2>/dev/null || true)}
 
 if [ -z "$VALGRIND" ] || [ ! -x "$VALGRIND" ]; then
@@ -38,20 +39,6 @@ VG="$VALGRIND -q --error-exitcode=99 --leak-check=full \
 
 vgtmp=$(mktemp -d "${TMPDIR:-/tmp}/valgrind.XXXXXX") || exit 1
 chmod 755 "$vgtmp"
-n=0
-failed=0
-
-# tap STATUS DESCRIPTION [LOG]: one TAP line; on failure show LOG.
-tap() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        failed=$((failed + 1))
-        [ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/# /' "$3" | head -40
-    fi
-}
 
 # vg NAME EXPECTED-EXIT COMMAND...: run COMMAND under valgrind; passes when
 # it exits EXPECTED-EXIT and valgrind printed no error.
@@ -118,8 +105,7 @@ pf_vg_stop() {
     vgpid=""
 }
 if ! pf_require; then
-    n=$((n + 1))
-    echo "ok $n # SKIP daemon behind Postfix: $PF_WHY"
+    tap_skip "daemon behind Postfix: $PF_WHY"
 else
     pf_programs
     pf_setup || exit 1
@@ -163,12 +149,12 @@ else
     fi
 fi
 
-echo "1..$n"
-if [ $failed -ne 0 ]; then
-    echo "check-valgrind: FAIL: $failed of $n"
+echo "1..$TAP_N"
+if [ "$TAP_FAILED" -ne 0 ]; then
+    echo "check-valgrind: FAIL: $TAP_FAILED of $TAP_N"
     [ -z "${PF_DIR:-}" ] && rm -rf "$vgtmp"
     exit 1
 fi
-echo "check-valgrind: PASS: $n"
+echo "check-valgrind: PASS: $TAP_N"
 [ -z "${PF_DIR:-}" ] && rm -rf "$vgtmp"
 exit 0

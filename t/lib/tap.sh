@@ -4,6 +4,8 @@
 #	notok NAME		one failing test
 #	check NAME GOT WANT	ok when GOT = WANT, else notok with both shown
 #	check_true NAME CMD...	ok when CMD succeeds
+#	tap STATUS NAME [LOG]	ok when STATUS is 0, else notok with LOG shown
+#	tap_skip NAME		one skipped test
 #	tap_end			the plan (when it was not given first) and the
 #				exit status: 0 when nothing failed
 #
@@ -38,6 +40,19 @@ check_true() {
 	else
 		notok "$_tap_name"
 	fi
+}
+tap() {
+	if [ "$1" -eq 0 ]; then
+		ok "$2"
+	else
+		notok "$2"
+		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/# /' "$3" | head -40
+	fi
+	return 0
+}
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N # SKIP $*"
 }
 tap_end() {
 	echo "1..$TAP_N"
