@@ -9,8 +9,9 @@
  * prefixes of each family are swept into disjoint ranges that are packed,
  * with the records of the customers they name, into chunks appended, in
  * key order, to a fresh LMDB file, which is synced; then the `current`
- * symlink is renamed over and the generation hint rewritten.  A map that fills up (MDB_MAP_FULL) is rewritten from
- * memory with twice the size.
+ * symlink is renamed over and the generation hint rewritten.  A map
+ * that fills up (MDB_MAP_FULL) is rewritten from memory with twice the
+ * size.
  */
 #include "config.h"
 

@@ -13,9 +13,9 @@
  * round trip.  Without SPF the connect, HELO and MAIL steps are not sent:
  * a message then begins at its first RCPT TO, and the envelope sender is
  * the {mail_addr} macro, which the MTA sends with the MAIL macros even
- * when it skips the step.  No callback ever rejects, tempfails or discards: on any
- * internal error the message goes on unchanged to its recipients and a
- * line is logged.
+ * when it skips the step.  No callback ever rejects, tempfails or
+ * discards: on any internal error the message goes on unchanged to its
+ * recipients and a line is logged.
  */
 #include "config.h"
 
