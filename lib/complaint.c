@@ -40,6 +40,7 @@ struct complaint {
 	int		 parsed;
 	pcre2_match_data *md;
 	uint32_t	 mdgroups;
+	char		*mail_from;	/* envelope sender, NULL unknown */
 };
 
 /* Make an empty complaint. */
@@ -80,6 +81,7 @@ complaint_free(complaint_t *c)
 	buf_free(&c->body);
 	mime_free(c->mime);
 	pcre2_match_data_free(c->md);
+	free(c->mail_from);
 	free(c);
 }
 
@@ -129,6 +131,20 @@ field_add(struct complaint *c, const char *name, size_t nlen,
 	c->hdr[c->nhdr].value = v;
 	c->nhdr++;
 	c->parsed = 0;
+	return 0;
+}
+
+/* Say what the envelope sender was; see complaint.h. */
+int
+complaint_envelope(complaint_t *c, const char *mail_from)
+{
+	char	*p = NULL;
+
+	if (mail_from != NULL &&
+	    (p = dup_unfold(mail_from, strlen(mail_from))) == NULL)
+		return -1;
+	free(c->mail_from);
+	c->mail_from = p;
 	return 0;
 }
 
@@ -268,6 +284,7 @@ complaint_prepare(complaint_t *c, const rules_t *rules,
 	in->nhdr = c->nhdr;
 	in->mime = c->mime;
 	in->md = c->md;
+	in->mail_from = c->mail_from;
 	return 0;
 }
 

@@ -38,6 +38,11 @@ typedef struct complaint complaint_t;
 complaint_t *complaint_new(size_t scan_limit);
 void	 complaint_free(complaint_t *c);
 
+/* Say what the envelope sender (MAIL FROM, as received) was: the
+ * decision reads it to know a bounce (the null reverse-path).  NULL
+ * forgets it.  Returns 0, or -1 on ENOMEM. */
+int	 complaint_envelope(complaint_t *c, const char *mail_from);
+
 /* Add one top-level header field (value unfolded or not, without CRLF).
  * Returns 0, or -1 on an internal error (ENOMEM). */
 int	 complaint_header(complaint_t *c, const char *name, const char *value);
@@ -103,6 +108,8 @@ struct decision {
 	char		rule[64];	/* deciding rule, "" if none */
 	uint64_t	map_serial;
 	struct complaint_cuts cuts;	/* what reading it left out */
+	int		kind;		/* enum msg_kind (kind.h) */
+	const char	*kind_why;	/* its signal (static), "" */
 	struct candidate *cand;		/* every candidate, in order */
 	size_t		ncand;
 };

@@ -31,6 +31,7 @@
 #include "extract.h"
 #include "ipaddr.h"
 #include "ipmap.h"
+#include "kind.h"
 #include "timeparse.h"
 
 #define TIME_UNSET	INT64_MIN
@@ -42,6 +43,8 @@ decision_init(struct decision *d, int64_t arrival)
 	memset(d, 0, sizeof(*d));
 	d->action = ROUTE_KEEP;
 	d->reason = "no-ip";
+	d->kind = KIND_COMPLAINT;
+	d->kind_why = "";
 	d->port = -1;
 	d->time = arrival;
 }
@@ -145,13 +148,14 @@ decide_class(struct decision *d, int best)
 	}
 }
 
-/* Decide where complaint c goes; see complaint.h. */
-void
-route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
+/* Decide on the evidence of complaint c (its kind aside). */
+static void
+decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
     int64_t arrival, struct decision *d)
 {
 	struct extract_in	 in;
 	struct extract_out	 out;
+	struct kind_result	 kind;
 	struct candidate	*cd;
 	size_t			 i;
 	int			 best = 0, rc, cut;
@@ -164,6 +168,9 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 		return;
 	}
 	cut = complaint_cuts(c, &d->cuts);
+	kind_classify(in.hdr, in.nhdr, in.mime, in.mail_from, &kind);
+	d->kind = kind.kind;
+	d->kind_why = kind.why;
 	if ((rc = extract_evidence(rules, &in, &out)) == -1 && out.ncand == 0) {
 		extract_clear(&out);
 		d->reason = "internal-error";
@@ -217,6 +224,21 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
 		decision_keep(d, "truncated");
 		d->customer[0] = '\0';
 	}
+}
+
+/*
+ * Decide where complaint c goes; see complaint.h.  A message that is no
+ * complaint (kind.h) is read all the same, so that the log shows what it
+ * names (and the customer a route would have reached), and kept with its
+ * kind as the reason.
+ */
+void
+route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
+    int64_t arrival, struct decision *d)
+{
+	decide_evidence(rules, map, c, arrival, d);
+	if (d->kind != KIND_COMPLAINT)
+		decision_keep(d, kind_name(d->kind));
 }
 
 /* Turn d into a keep, keeping the IP facts. */
@@ -369,9 +391,12 @@ decision_json(const struct decision *d, const char *file, buf_t *out)
 		    json_cand(out, &d->cand[i]) == -1)
 			return -1;
 	if (buf_puts(out, "],\"dropped\":{") == -1 ||
-	    cuts_write(&d->cuts, out, "\"", "\":", ",") == -1)
+	    cuts_write(&d->cuts, out, "\"", "\":", ",") == -1 ||
+	    buf_printf(out, "},\"kind\":\"%s\",\"signal\":",
+	    kind_name(d->kind)) == -1 ||
+	    json_str_or_null(out, d->kind_why) == -1)
 		return -1;
-	return buf_puts(out, "}}");
+	return buf_puts(out, "}");
 }
 
 /* Write what reading the complaint left out; see complaint.h. */

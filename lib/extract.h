@@ -27,6 +27,8 @@ struct extract_in {
 	size_t			 nhdr;
 	const mime_t		*mime;
 	pcre2_match_data	*md;	/* room for rules->max_groups */
+	const char		*mail_from;	/* envelope sender, NULL
+						   unknown */
 };
 
 struct extract_out {

@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "complaint.h"
 #include "ipaddr.h"
+#include "kind.h"
 #include "log.h"
 #include "milter.h"
 #include "policy.h"
@@ -431,14 +432,16 @@ log_decision(const char *qid, const struct decision *d, int spf)
 	str_sanitize(d->rule, strlen(d->rule), rule, sizeof(rule));
 	(void)decision_dropped_text(d, dropped, sizeof(dropped));
 	log_notice("%s: action=%s reason=%s rule=%s ip=%s port=%s time=%s "
-	    "customer=%s to=%s%s%s serial=%llu spf=%s dropped=%s", qid,
+	    "customer=%s to=%s%s%s serial=%llu spf=%s dropped=%s kind=%s",
+	    qid,
 	    d->action == ROUTE_ROUTE ? "route" : "keep", d->reason,
 	    rule[0] ? rule : "-", ip, port, when, cust[0] ? cust : "-",
 	    d->action == ROUTE_ROUTE ? "<" : "",
 	    d->action == ROUTE_ROUTE ? to : "-",
 	    d->action == ROUTE_ROUTE ? ">" : "",
 	    (unsigned long long)d->map_serial,
-	    spf == POLICY_SPF_UNCHECKED ? "-" : spf_res_name(spf), dropped);
+	    spf == POLICY_SPF_UNCHECKED ? "-" : spf_res_name(spf), dropped,
+	    kind_name(d->kind));
 }
 
 /* End of message: decide, act, log. */
@@ -468,6 +471,8 @@ cb_eom(SMFICTX *ctx)
 	if (m->mail_from == NULL && (cc->steps & SMFIP_NOMAIL) &&
 	    (v = smfi_getsymval(ctx, sym_mail)) != NULL &&
 	    (m->mail_from = strndup(v, PATH_MAX_LEN)) == NULL)
+		m->failed = 1;
+	if (!m->failed && complaint_envelope(m->c, m->mail_from) == -1)
 		m->failed = 1;
 	if (m->failed) {
 		log_warnx("%s: internal error: message passes unchanged", qid);

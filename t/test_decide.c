@@ -130,25 +130,25 @@ static const struct dcase cases[] = {
 	  "route", "route", "C5" },
 	{ "without an incident time the arrival time is used", NULL,
 	  "203.0.113.70", NULL, NULL, "route", "route", "C6" },
-	{ "no candidate at all keeps", "Subject: hello\n\nnothing here\n",
+	{ "no candidate at all keeps", "Subject: abuse report\n\nnothing here\n",
 	  NULL, NULL, NULL, "keep", "no-ip", "" },
 	{ "two customers in the strongest class keep",
-	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 198.51.100.1\n",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: 198.51.100.1\n",
 	  NULL, NULL, NULL, "keep", "multi-customer", "" },
 	{ "only the strongest class counts",
-	  "Subject: x\n\nOffending IP: 192.0.2.1\nalso 198.51.100.1\n",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nalso 198.51.100.1\n",
 	  NULL, NULL, NULL, "route", "route", "C1" },
 	{ "weak evidence of one customer routes",
-	  "Subject: x\n\nhosts 192.0.2.1, 192.0.2.2 and 192.0.2.3\n",
+	  "Subject: abuse report\n\nhosts 192.0.2.1, 192.0.2.2 and 192.0.2.3\n",
 	  NULL, NULL, NULL, "route", "route", "C1" },
 	{ "weak evidence of several customers keeps",
-	  "Subject: x\n\nhosts 192.0.2.1 and 198.51.100.2\n",
+	  "Subject: abuse report\n\nhosts 192.0.2.1 and 198.51.100.2\n",
 	  NULL, NULL, NULL, "keep", "multi-customer", "" },
 	{ "an unknown IP beside a found one does not stop the route",
-	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 100.64.0.9\n",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: 100.64.0.9\n",
 	  NULL, NULL, NULL, "route", "route", "C1" },
 	{ "an ambiguous IP beside a found one keeps",
-	  "Subject: x\n\nOffending IP: 192.0.2.1\nOffending IP: 203.0.113.9\n",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: 203.0.113.9\n",
 	  NULL, NULL, NULL, "keep", "ambiguous", "" },
 };
 
@@ -207,7 +207,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 	buf_init(&js, 1 << 20);
 
 	/* the segment cap: the second customer is in part 600 */
-	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	(void)buf_puts(&big, "Subject: abuse report\nContent-Type: multipart/mixed; "
 	    "boundary=b\n\n--b\nContent-Type: text/plain\n\n"
 	    "Offending IP: 192.0.2.1\n");
 	for (k = 0; k < 600; k++)
@@ -220,7 +220,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 	    "strong evidence beside parts past the segment cap keeps "
 	    "(truncated)");
 	(void)decision_json(&d, "segs.eml", &js);
-	ok(strstr(js.data, "],\"dropped\":{\"segments\":90}}") != NULL,
+	ok(strstr(js.data, "],\"dropped\":{\"segments\":90},\"kind\"") != NULL,
 	    "JSON says what was dropped");
 	ok(decision_dropped_text(&d, word, sizeof(word)) == 0 &&
 	    strcmp(word, "segments:90") == 0, "so does the log word (%s)",
@@ -232,7 +232,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 	/* the same with an authoritative report field first */
 	arf(msg, sizeof(msg), "192.0.2.10", NULL, NULL);
 	buf_reset(&big);
-	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	(void)buf_puts(&big, "Subject: abuse report\nContent-Type: multipart/mixed; "
 	    "boundary=o\n\n--o\n");
 	(void)buf_puts(&big, strstr(msg, "Content-Type:"));
 	for (k = 0; k < 600; k++)
@@ -248,7 +248,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 
 	/* the depth cap */
 	buf_reset(&big);
-	(void)buf_puts(&big, "Subject: x\nContent-Type: multipart/mixed; "
+	(void)buf_puts(&big, "Subject: abuse report\nContent-Type: multipart/mixed; "
 	    "boundary=n000\n\n--n000\nContent-Type: text/plain\n\n"
 	    "Offending IP: 192.0.2.1\n");
 	nest(&big, 30, "Offending IP: 198.51.100.1");
@@ -260,7 +260,8 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 
 	/* top-level fields past the complaint's field cap */
 	buf_reset(&big);
-	for (k = 0; k < 2000; k++)
+	(void)buf_puts(&big, "Subject: abuse report\n");
+	for (k = 0; k < 1999; k++)
 		(void)buf_printf(&big, "X-Filler-%d: x\n", k);
 	(void)buf_puts(&big, "Content-Type: multipart/mixed; boundary=b\n\n"
 	    "--b\nContent-Type: text/plain\n\nOffending IP: 192.0.2.1\n"
@@ -271,17 +272,17 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 	decision_clear(&d);
 
 	/* a complaint read whole says so */
-	decide(rs, map, "Subject: x\n\nOffending IP: 192.0.2.1\n", NOW, &d);
+	decide(rs, map, "Subject: abuse report\n\nOffending IP: 192.0.2.1\n", NOW, &d);
 	buf_reset(&js);
 	(void)decision_json(&d, "whole.eml", &js);
-	ok(d.action == ROUTE_ROUTE && strstr(js.data, "],\"dropped\":{}}") !=
+	ok(d.action == ROUTE_ROUTE && strstr(js.data, "],\"dropped\":{},\"kind\"") !=
 	    NULL && decision_dropped_text(&d, word, sizeof(word)) == 0 &&
 	    strcmp(word, "-") == 0, "nothing dropped: {} and '-'");
 	decision_clear(&d);
 
 	/* matches of one rule past the match cap */
 	buf_reset(&big);
-	(void)buf_puts(&big, "Subject: x\n\n");
+	(void)buf_puts(&big, "Subject: abuse report\n\n");
 	for (k = 0; k < 1000; k++)
 		(void)buf_puts(&big, "Offending IP: 192.0.2.1\n");
 	(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");
@@ -291,7 +292,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 	    "(too-many-ips)");
 	decision_clear(&d);
 	buf_reset(&big);
-	(void)buf_puts(&big, "Subject: x\n\n");
+	(void)buf_puts(&big, "Subject: abuse report\n\n");
 	for (k = 0; k < 1000; k++)
 		(void)buf_puts(&big, "Offending IP: 192.0.2.1\n");
 	decide_big(rs, map, &big, &d);
@@ -301,7 +302,7 @@ cut_tests(const rules_t *rs, ipmap_t *map)
 
 	/* table rows past the table cap */
 	buf_reset(&big);
-	(void)buf_puts(&big, "Subject: x\n\nsrc_ip,port,note\n"
+	(void)buf_puts(&big, "Subject: abuse report\n\nsrc_ip,port,note\n"
 	    "192.0.2.1,25,first\n");
 	for (k = 0; k < 160000; k++)
 		(void)buf_puts(&big, "-,25,row\n");
@@ -400,7 +401,7 @@ main(void)
 	    "JSON candidates");
 	decision_clear(&d);
 	buf_reset(&js);
-	decide(rs, map, "Subject: x\n\nnothing\n", NOW, &d);
+	decide(rs, map, "Subject: abuse report\n\nnothing\n", NOW, &d);
 	(void)decision_json(&d, "n.eml", &js);
 	ok(strstr(js.data, "\"customer\":null,\"to\":null,\"ip\":null,"
 	    "\"port\":null,\"time\":\"2023-11-14T22:13:20Z\",\"rule\":null") !=
@@ -430,7 +431,7 @@ main(void)
 		int	 k;
 
 		buf_init(&big, 1 << 20);
-		(void)buf_puts(&big, "Subject: x\n\n");
+		(void)buf_puts(&big, "Subject: abuse report\n\n");
 		for (k = 0; k < 256; k++)
 			(void)buf_printf(&big, "Offending IP: 192.0.2.%d\n", k);
 		(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");
@@ -442,7 +443,7 @@ main(void)
 		decision_clear(&d);
 
 		buf_reset(&big);
-		(void)buf_puts(&big, "Subject: x\n\nOffending IP: 192.0.2.1\n");
+		(void)buf_puts(&big, "Subject: abuse report\n\nOffending IP: 192.0.2.1\n");
 		for (k = 0; k < 300; k++)
 			(void)buf_printf(&big, "seen 2001:db8::%x\n", k + 1);
 		(void)buf_puts(&big, "seen 198.51.100.1\n");
@@ -461,7 +462,7 @@ main(void)
 		int		 k;
 
 		buf_init(&big, 1 << 20);
-		(void)buf_puts(&big, "Subject: x\n\nOffending IP: 192.0.2.1\n");
+		(void)buf_puts(&big, "Subject: abuse report\n\nOffending IP: 192.0.2.1\n");
 		for (k = 0; k < 2000; k++)
 			(void)buf_puts(&big, "filler text of a long complaint\n");
 		(void)buf_puts(&big, "Offending IP: 198.51.100.1\n");

@@ -149,7 +149,7 @@ done
 
 # 5. A rule made to backtrack without end is stopped by the match limit.
 {
-    printf 'From: a@mailbox.example\nTo: abuse@provider.test\nSubject: x\n'
+    printf 'From: a@mailbox.example\nTo: abuse@provider.test\nSubject: abuse report\n'
     printf 'Content-Type: text/plain\n\nHost: 192.0.2.95\n'
     head -c 30000 /dev/zero | tr '\0' a
     printf '!\n'

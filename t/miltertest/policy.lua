@@ -3,11 +3,21 @@
 dofile(HELPER)
 
 local conn = T.message{ file = "arf-c1.eml", report_ip = "203.0.113.70",
+    name = "auto-notified",
+    extra = { { "Auto-Submitted", "auto-notified" } },
+    rcpt = { "<abuse@provider.test>" } }
+T.unchanged(conn, "auto-notified")
+T.header_is(conn, "keep; reason=auto-submitted; ip=203.0.113.70; " ..
+    "customer=C7; rule=arf-source-ip; serial=1", "auto-notified")
+T.close(conn)
+
+-- an automatic answer is no complaint (kind.h), whatever it names
+conn = T.message{ file = "arf-c1.eml", report_ip = "203.0.113.70",
     name = "auto-replied",
     extra = { { "Auto-Submitted", "auto-replied" } },
     rcpt = { "<abuse@provider.test>" } }
 T.unchanged(conn, "auto-replied")
-T.header_is(conn, "keep; reason=auto-submitted; ip=203.0.113.70; " ..
+T.header_is(conn, "keep; reason=auto-reply; ip=203.0.113.70; " ..
     "customer=C7; rule=arf-source-ip; serial=1", "auto-replied")
 T.close(conn)
 
