@@ -98,6 +98,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Does candidate c name the offender of d's complaint (its role)? */
+static int
+names_offender(const struct decision *d, const struct candidate *c)
+{
+	if (c->transport)
+		return 1;
+	switch (c->role) {
+	case ROLE_SENDER:
+		return !d->site_report;
+	case ROLE_SITE:
+		return d->site_report;
+	case ROLE_VICTIM:
+	case ROLE_REPORTER:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 /* Check the hard rules on one decision. */
 static void
 check_decision(const struct decision *d, int map_ok)
@@ -139,7 +158,7 @@ check_decision(const struct decision *d, int map_ok)
 	/* The deciding candidate, and no other customer as strong as it. */
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
-		if (c->status == IPMAP_FOUND &&
+		if (c->status == IPMAP_FOUND && names_offender(d, c) &&
 		    ipaddr_cmp(&c->ip, &d->ip) == 0 &&
 		    strcmp(c->res.customer, d->customer) == 0 &&
 		    (dc == NULL || c->strength > dc->strength))
@@ -149,9 +168,16 @@ check_decision(const struct decision *d, int map_ok)
 		fuzz_fail("route without a candidate that found the customer");
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
+		if (!names_offender(d, c))
+			continue;
 		if (c->status == IPMAP_FOUND && c->strength >= dc->strength &&
 		    strcmp(c->res.customer, d->customer) != 0)
 			fuzz_fail("routed although evidence as strong names "
+			    "another customer");
+		if (c->status == IPMAP_FOUND && !c->transport &&
+		    c->role != ROLE_SENDER && c->strength >= STRENGTH_STRONG &&
+		    strcmp(c->res.customer, d->customer) != 0)
+			fuzz_fail("routed although non-weak evidence names "
 			    "another customer");
 		if (c->strength > dc->strength &&
 		    (c->status == IPMAP_AMBIGUOUS || c->status == IPMAP_ERROR))

@@ -87,6 +87,7 @@ struct candidate {
 	const char	*rule;		/* rule name (owned by the rules_t) */
 	const char	*region;	/* region name (static) */
 	int		strength;	/* enum strength */
+	int		role;		/* enum role (rules.h) */
 	size_t		pos;		/* order of discovery */
 	int		status;		/* enum ipmap_status of the lookup */
 	struct ipmap_result res;	/* valid when status == IPMAP_FOUND */
@@ -109,6 +110,8 @@ struct decision {
 	uint64_t	map_serial;
 	struct complaint_cuts cuts;	/* what reading it left out */
 	int		kind;		/* enum msg_kind (kind.h) */
+	int		site_report;	/* a report about a web site: its
+					   URL hosts are the offender */
 	const char	*kind_why;	/* its signal (static), "" */
 	struct candidate *cand;		/* every candidate, in order */
 	size_t		ncand;

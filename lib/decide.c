@@ -61,15 +61,39 @@ take_ip(struct decision *d, const struct candidate *c)
 }
 
 /*
- * Does a transport candidate (a forwarded complaint's own header block,
- * read as a reported message's) object to a route to found: one at
- * least as strong as the deciding class whose lookup failed, names
- * another customer, or is ambiguous?  Returns the reason to keep, or
- * NULL.
+ * Does candidate c name the offender of this complaint?  The offender's
+ * own address always does, and so does an address with no label; the
+ * host that handed over a spam does in a spam report, the URL's host in
+ * a report about a web site (and then never the spam's sender).
+ * Victims, targets and the reporter's hosts never do.
+ */
+static int
+offender_role(const struct candidate *c, int site_report)
+{
+	switch (c->role) {
+	case ROLE_OFFENDER:
+	case ROLE_MENTION:
+		return 1;
+	case ROLE_SENDER:
+		return !site_report;
+	case ROLE_SITE:
+		return site_report;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Does the rest of the evidence object to a route to found?  One
+ * complaint, one customer: every candidate that names the offender and
+ * is not weak must agree, whatever its class.  Transport (a forwarded
+ * complaint's own hops, the contested hops: see received.h) may keep,
+ * never route, and objects when it is as strong as the deciding class
+ * best: above an authoritative field it is the reporter's own relays.
+ * Returns the reason to keep, or NULL.
  */
 static const char *
-transport_objection(const struct decision *d, int best,
-    const struct candidate *found)
+objection(const struct decision *d, int best, const struct candidate *found)
 {
 	const struct candidate *c;
 	size_t	 i;
@@ -77,7 +101,10 @@ transport_objection(const struct decision *d, int best,
 
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
-		if (!c->transport || c->strength < best)
+		if (c->transport || c->role == ROLE_SENDER ?
+		    c->strength < best : c->strength < STRENGTH_STRONG)
+			continue;
+		if (!c->transport && !offender_role(c, d->site_report))
 			continue;
 		if (c->status == IPMAP_ERROR)
 			return "map-error";
@@ -92,18 +119,24 @@ transport_objection(const struct decision *d, int best,
 	return ambiguous ? "ambiguous" : NULL;
 }
 
-/* Decide over the looked-up candidates of strength best. */
+/*
+ * Decide over the looked-up offender candidates of strength best.  Each
+ * must be held by one and the same customer: an address the map does
+ * not know keeps ("unknown-ip": the offender is not ours, and another
+ * address of the class is no stand-in for it).
+ */
 static void
 decide_class(struct decision *d, int best)
 {
 	struct candidate *c, *found = NULL, *first = NULL;
-	const char	*objection;
+	const char	*why;
 	size_t	 i;
-	int	 error = 0, ambiguous = 0, multi = 0;
+	int	 error = 0, ambiguous = 0, multi = 0, unknown = 0;
 
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
-		if (c->strength != best || c->transport)
+		if (c->strength != best || c->transport ||
+		    !offender_role(c, d->site_report))
 			continue;
 		if (first == NULL)
 			first = c;
@@ -122,6 +155,7 @@ decide_class(struct decision *d, int best)
 				multi = 1;
 			break;
 		default:
+			unknown = 1;
 			break;
 		}
 	}
@@ -134,10 +168,10 @@ decide_class(struct decision *d, int best)
 		d->reason = "multi-customer";
 	else if (ambiguous)
 		d->reason = "ambiguous";
-	else if (found == NULL)
+	else if (unknown || found == NULL)
 		d->reason = "unknown-ip";
-	else if ((objection = transport_objection(d, best, found)) != NULL)
-		d->reason = objection;
+	else if ((why = objection(d, best, found)) != NULL)
+		d->reason = why;
 	else {
 		d->action = ROUTE_ROUTE;
 		d->reason = "route";
@@ -145,6 +179,30 @@ decide_class(struct decision *d, int best)
 		    found->res.customer, strlen(found->res.customer));
 		str_copyn(d->to, sizeof(d->to), found->res.address,
 		    strlen(found->res.address));
+	}
+}
+
+/*
+ * An address the complaint labels as the victim's or the reporter's own
+ * anywhere is not the offender, whatever else reads it (the free-text
+ * rule, a log line it also appears in): it takes that role everywhere.
+ */
+static void
+shadow_roles(struct decision *d)
+{
+	struct candidate *v, *c;
+	size_t	 i, j;
+
+	for (i = 0; i < d->ncand; i++) {
+		v = &d->cand[i];
+		if (v->role != ROLE_VICTIM && v->role != ROLE_REPORTER)
+			continue;
+		for (j = 0; j < d->ncand; j++) {
+			c = &d->cand[j];
+			if (c->role != ROLE_VICTIM && c->role != ROLE_REPORTER &&
+			    ipaddr_cmp(&c->ip, &v->ip) == 0)
+				c->role = v->role;
+		}
 	}
 }
 
@@ -178,6 +236,8 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	}
 	d->cand = out.cand;
 	d->ncand = out.ncand;
+	d->site_report = out.site_report;
+	shadow_roles(d);
 	d->time = out.has_incident ? out.incident : arrival;
 	/* Every lookup of this decision answers from one map generation. */
 	d->map_serial = map != NULL ? ipmap_pin(map) : 0;
@@ -193,7 +253,8 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 			    &cd->res);
 		if (cd->status == IPMAP_FOUND || cd->status == IPMAP_AMBIGUOUS)
 			d->map_serial = cd->res.serial;
-		if (cd->strength > best && !cd->transport)
+		if (cd->strength > best && !cd->transport &&
+		    offender_role(cd, d->site_report))
 			best = cd->strength;
 	}
 	if (map != NULL)
@@ -344,8 +405,9 @@ json_cand(buf_t *b, const struct candidate *c)
 	    json_str_or_null(b, c->rule) == -1 ||
 	    buf_puts(b, ",\"region\":") == -1 ||
 	    json_str_or_null(b, c->region) == -1 ||
-	    buf_printf(b, ",\"strength\":\"%s\",\"map\":\"%s\",\"customer\":",
-	    strength_name(c->strength), status_name(c->status)) == -1 ||
+	    buf_printf(b, ",\"strength\":\"%s\",\"role\":\"%s\",\"map\":"
+	    "\"%s\",\"customer\":", strength_name(c->strength),
+	    role_name(c->role), status_name(c->status)) == -1 ||
 	    json_str_or_null(b, c->status == IPMAP_FOUND ?
 	    c->res.customer : NULL) == -1 ||
 	    buf_putc(b, '}') == -1)

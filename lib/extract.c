@@ -96,7 +96,8 @@ note_dropped(struct extract_out *o, int strength)
 		o->dropped = strength;
 }
 
-/* Add a candidate unless the same address, strength and port is there. */
+/* Add a candidate unless the same address, strength, role and port is
+ * there. */
 static void
 add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
     const struct rule *r, const char *region)
@@ -107,6 +108,7 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 
 	for (i = 0; i < o->ncand; i++)
 		if (o->cand[i].strength == r->strength &&
+		    o->cand[i].role == r->role &&
 		    o->cand[i].port == port &&
 		    o->cand[i].transport == x->transport &&
 		    ipaddr_cmp(&o->cand[i].ip, ip) == 0)
@@ -133,6 +135,7 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 	c->rule = r->name;
 	c->region = region;
 	c->strength = r->strength;
+	c->role = r->role;
 	c->pos = o->ncand;
 	c->status = IPMAP_NOTFOUND;
 	c->transport = x->transport;
@@ -173,6 +176,13 @@ run(struct xctx *x, const struct rule *r, const char *s, size_t len,
 {
 	int	 err = 0, n;
 
+	if (r->marks != 0) {
+		if (!(x->out->site_report && (r->marks & RULE_MARK_SITE_REPORT))
+		    && rules_test(x->rs, r->re, x->in->md, s, len) == 1)
+			x->out->site_report |= (r->marks &
+			    RULE_MARK_SITE_REPORT) != 0;
+		return;
+	}
 	if (r->g_ip[0] == 0 && x->out->has_incident)
 		return;
 	x->region = region;

@@ -39,6 +39,8 @@ struct extract_out {
 	const char		*incident_rule;
 	size_t			 errors;	/* PCRE2 failures (limits) */
 	int			 nomem;
+	int			 site_report;	/* a marks site-report rule
+						   matched */
 	int			 dropped;	/* strength of the strongest
 						   evidence left out by a cap:
 						   a candidate past

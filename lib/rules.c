@@ -46,6 +46,7 @@ struct loader {
 	size_t		 ndef;
 	struct rule	*cur;
 	int		 cur_strength_set;
+	int		 cur_role_set;
 	char		*cur_pattern;
 	int		 cur_pattern_line;
 	buf_t		 err;
@@ -80,6 +81,19 @@ strength_name(int strength)
 	default:
 		return "none";
 	}
+}
+
+/* Name of a role. */
+const char *
+role_name(int role)
+{
+	static const char *const names[] = {
+		"none", "offender", "sender", "site", "victim", "reporter",
+		"mention"
+	};
+
+	return role >= ROLE_OFFENDER && role <= ROLE_MENTION ? names[role] :
+	    names[0];
 }
 
 /* Name of a region bit. */
@@ -315,10 +329,24 @@ rule_finish(struct loader *L)
 	(void)pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &cap);
 	if (cap > L->rs->max_groups)
 		L->rs->max_groups = cap;
+	if (r->marks != 0) {
+		if (r->g_ip[0] != 0 || r->g_time[0] != 0 ||
+		    L->cur_strength_set || L->cur_role_set)
+			lerr(L, r->line, "rule %s: a marks rule takes no ip or "
+			    "time group, strength or role", r->name);
+		return;
+	}
+	if (r->role == 0)	/* the defaults: see rules.h */
+		r->role = (r->regions & RULE_REG_RECEIVED) ? ROLE_SENDER :
+		    r->strength == STRENGTH_WEAK ? ROLE_MENTION :
+		    ROLE_OFFENDER;
 	if (r->g_ip[0] == 0 && r->g_time[0] == 0)
 		lerr(L, L->cur_pattern_line,
 		    "rule %s: pattern has neither an (?<ip>...) nor a "
 		    "(?<time>...) group", r->name);
+	else if (r->g_ip[0] == 0 && L->cur_role_set)
+		lerr(L, r->line, "rule %s: a time rule takes no role",
+		    r->name);
 	else if (r->g_ip[0] != 0 && !L->cur_strength_set)
 		lerr(L, r->line, "rule %s: no strength", r->name);
 	else if (r->g_ip[0] == 0 && L->cur_strength_set)
@@ -446,6 +474,23 @@ keyword(struct loader *L, int line, const char *kw, const char *v)
 			return;
 		}
 		L->cur_strength_set = 1;
+	} else if (strcmp(kw, "role") == 0) {
+		for (r->role = ROLE_OFFENDER; r->role <= ROLE_MENTION;
+		    r->role++)
+			if (strcasecmp(v, role_name(r->role)) == 0)
+				break;
+		if (r->role > ROLE_MENTION) {
+			r->role = 0;
+			lerr(L, line, "unknown role '%s' (offender, sender, "
+			    "site, victim, reporter or mention)", v);
+			return;
+		}
+		L->cur_role_set = 1;
+	} else if (strcmp(kw, "marks") == 0) {
+		if (strcasecmp(v, "site-report") == 0)
+			r->marks |= RULE_MARK_SITE_REPORT;
+		else
+			lerr(L, line, "unknown mark '%s' (site-report)", v);
 	} else if (strcmp(kw, "pattern") == 0) {
 		if (L->cur_pattern != NULL) {
 			lerr(L, line, "rule %s: a second pattern", r->name);
@@ -509,6 +554,7 @@ rule_start(struct loader *L, int line, const char *name)
 	memcpy(L->cur->name, name, strlen(name) + 1);
 	L->cur->line = line;
 	L->cur_strength_set = 0;
+	L->cur_role_set = 0;
 }
 
 /* Handle a "define NAME TEXT" line. */

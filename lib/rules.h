@@ -43,6 +43,31 @@ const char *rules_name(const rules_t *rules, size_t i);
  */
 int	 rules_add_own_domain(rules_t *rules, const char *domain);
 
+/*
+ * Roles: what part the address a rule reads plays in the incident.  Only
+ * the offender's address routes: the source or attacker a report names,
+ * the host that sent a spam (sender) in a spam report, the web site a
+ * site report is about (site).  A victim's, a target's, the reporter's
+ * own hosts and the sites a spam advertises never route and never keep.
+ * An address in free text with no label (mention) is read as the
+ * offender's, in the weakest class only.
+ */
+enum role {
+	ROLE_OFFENDER = 1,	/* source, attacker, infringer */
+	ROLE_SENDER,		/* the host that handed over a spam */
+	ROLE_SITE,		/* a URL's host */
+	ROLE_VICTIM,		/* victim, target, destination */
+	ROLE_REPORTER,		/* the reporter's own hosts */
+	ROLE_MENTION		/* an address with no label */
+};
+
+/* Marks: what a complaint is about, set by a rule that matches. */
+#define RULE_MARK_SITE_REPORT	0x01	/* a report about a web site */
+
+/* Name of a role ("offender", "sender", "site", "victim", "reporter",
+ * "mention"; "none" out of range). */
+const char *role_name(int role);
+
 /* Name of a strength ("weak", "strong", "authoritative"). */
 const char *strength_name(int strength);
 

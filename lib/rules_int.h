@@ -41,6 +41,8 @@ struct rule {
 	char		*domains[RULE_LIST_MAX];	/* if-sender-domain */
 	size_t		 ndomains;
 	int		 strength;	/* enum strength; 0: a time rule */
+	int		 role;		/* enum role of what ip reads */
+	unsigned	 marks;		/* RULE_MARK_* a match sets */
 	pcre2_code	*re;
 	pcre2_code	*when;		/* if-match, or NULL */
 	pcre2_code	*unless;	/* unless-match, or NULL */

@@ -74,6 +74,18 @@ static const struct ecase errs[] = {
 	  "/t.rules:2: unknown region 'header'" },
 	{ "unknown strength", "rule a\n\tregion text\n\tstrength huge\n"
 	  "\tpattern (?<ip>x)\n", "/t.rules:3: unknown strength 'huge'" },
+	{ "unknown role", "rule a\n\tregion text\n\tstrength weak\n"
+	  "\trole bystander\n\tpattern (?<ip>x)\n",
+	  "/t.rules:4: unknown role 'bystander'" },
+	{ "a time rule takes no role", "rule a\n\tregion text\n"
+	  "\trole victim\n\tpattern (?<time>x)\n",
+	  "/t.rules:1: rule a: a time rule takes no role" },
+	{ "unknown mark", "rule a\n\tregion text\n\tmarks spam-report\n"
+	  "\tpattern x\n", "/t.rules:3: unknown mark 'spam-report'" },
+	{ "a marks rule reads no address", "rule a\n\tregion text\n"
+	  "\tmarks site-report\n\tstrength weak\n\tpattern (?<ip>x)\n",
+	  "/t.rules:1: rule a: a marks rule takes no ip or time group, "
+	  "strength or role" },
 	{ "duplicate rule", "rule a\n\tregion text\n\tstrength weak\n"
 	  "\tpattern (?<ip>x)\nrule a\n\tregion text\n\tstrength weak\n"
 	  "\tpattern (?<ip>y)\n", "/t.rules:5: rule a already defined at line 1" },
@@ -230,21 +242,21 @@ main(int argc, char *argv[])
 	    "strength names");
 	ok(rules_name(rs, 99) == NULL, "no name past the end");
 
-	extract(rs, "Subject: x\n\nseen 192.0.2[.]1 and 192[.]0[.]2[.]2\n", &d);
+	extract(rs, "Subject: abuse report\n\nseen 192.0.2[.]1 and 192[.]0[.]2[.]2\n", &d);
 	ok(has_cand(&d, "192.0.2.1", "any") && has_cand(&d, "192.0.2.2", "any"),
 	    "defanged addresses are read");
 	decision_clear(&d);
-	extract(rs, "Subject: x\n\nmasked 192.0.2.xxx and 198.51.100.x here\n",
+	extract(rs, "Subject: abuse report\n\nmasked 192.0.2.xxx and 198.51.100.x here\n",
 	    &d);
 	is_int(d.ncand, 0, "masked addresses are not addresses");
 	is_str(d.reason, "no-ip", "nothing found is no-ip");
 	decision_clear(&d);
-	extract(rs, "Subject: x\n\n999.0.2.1 and 192.0.2.1.5 and 127.0.0.1\n",
+	extract(rs, "Subject: abuse report\n\n999.0.2.1 and 192.0.2.1.5 and 127.0.0.1\n",
 	    &d);
 	is_int(d.ncand, 0, "invalid, over-long and loopback addresses are "
 	    "not candidates");
 	decision_clear(&d);
-	extract(rs, "Subject: x\n\nport 192.0.2.9:8080\n", &d);
+	extract(rs, "Subject: abuse report\n\nport 192.0.2.9:8080\n", &d);
 	ok(d.ncand == 1 && d.cand[0].port == 8080, "a port group is read");
 	decision_clear(&d);
 
@@ -294,14 +306,14 @@ main(int argc, char *argv[])
 	decision_clear(&d);
 
 	/* if-match and unless-match */
-	extract(rs, "Subject: x\n\nReport-Kind: yes\nGuarded: 192.0.2.8\n", &d);
+	extract(rs, "Subject: abuse report\n\nReport-Kind: yes\nGuarded: 192.0.2.8\n", &d);
 	ok(has_cand(&d, "192.0.2.8", "guarded"), "if-match holds");
 	decision_clear(&d);
-	extract(rs, "Subject: x\n\nReport-Kind: yes\nTest: yes\n"
+	extract(rs, "Subject: abuse report\n\nReport-Kind: yes\nTest: yes\n"
 	    "Guarded: 192.0.2.8\n", &d);
 	ok(!has_cand(&d, "192.0.2.8", "guarded"), "unless-match stops a rule");
 	decision_clear(&d);
-	extract(rs, "Subject: x\n\nGuarded: 192.0.2.8\n", &d);
+	extract(rs, "Subject: abuse report\n\nGuarded: 192.0.2.8\n", &d);
 	ok(!has_cand(&d, "192.0.2.8", "guarded"), "if-match must match");
 	decision_clear(&d);
 
@@ -315,13 +327,13 @@ main(int argc, char *argv[])
 	decision_clear(&d);
 
 	/* continuation lines */
-	extract(rs, "Subject: x\n\nLong: 192.0.2.13\n", &d);
+	extract(rs, "Subject: abuse report\n\nLong: 192.0.2.13\n", &d);
 	ok(has_cand(&d, "192.0.2.13", "long-line"),
 	    "a line ending in ' \\' goes on");
 	decision_clear(&d);
 
 	/* the same address and strength is one candidate */
-	extract(rs, "Subject: x\n\n192.0.2.14 192.0.2.14 192.0.2.14\n", &d);
+	extract(rs, "Subject: abuse report\n\n192.0.2.14 192.0.2.14 192.0.2.14\n", &d);
 	is_int(d.ncand, 1, "a repeated address is one candidate");
 	decision_clear(&d);
 	rules_free(rs);
@@ -378,7 +390,7 @@ main(int argc, char *argv[])
 		    "the runaway pattern stops at a limit (%d)", e);
 		ok(time(NULL) - t0 < 5, "and stops quickly");
 		pcre2_match_data_free(md);
-		extract(rs, "Subject: x\n\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		extract(rs, "Subject: abuse report\n\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaa!\n", &d);
 		is_str(d.reason, "no-ip", "a pattern failure is no crash and "
 		    "no candidate");
