@@ -49,7 +49,8 @@ static const char map_csv[] =
 static const char *const reasons[] = {
 	"route", "no-ip", "unknown-ip", "ambiguous", "multi-customer",
 	"truncated", "too-many-ips", "map-error", "internal-error",
-	"bounce", "auto-reply", "reply", "raw-spam", "time-uncertain"
+	"bounce", "auto-reply", "reply", "raw-spam", "time-uncertain",
+	"unreadable-ip"
 };
 
 int

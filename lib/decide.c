@@ -259,8 +259,11 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	}
 	if (map != NULL)
 		ipmap_unpin(map);
-	if (best == 0)
+	if (best == 0) {
+		if (out.unreadable >= STRENGTH_STRONG)
+			d->reason = "unreadable-ip";
 		return;		/* no-ip */
+	}
 	decide_class(d, best);
 	if (d->action != ROUTE_ROUTE)
 		return;
@@ -268,7 +271,11 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	 * A route needs every candidate of the deciding class: one left
 	 * out could name another customer.
 	 */
-	if (rc == -1 || out.errors > 0) {
+	if (out.unreadable >= STRENGTH_STRONG) {
+		/* an address a field or a column holds, not read */
+		decision_keep(d, "unreadable-ip");
+		d->customer[0] = '\0';
+	} else if (rc == -1 || out.errors > 0) {
 		/* no memory, or a pattern hit its limits */
 		decision_keep(d, "internal-error");
 		d->customer[0] = '\0';

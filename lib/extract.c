@@ -96,6 +96,14 @@ note_dropped(struct extract_out *o, int strength)
 		o->dropped = strength;
 }
 
+/* Note that an address-like token of strength could not be read. */
+static void
+note_unreadable(struct extract_out *o, int strength)
+{
+	if (strength > o->unreadable)
+		o->unreadable = strength;
+}
+
 /* Add a candidate unless the same address, strength, role and port is
  * there. */
 static void
@@ -149,6 +157,7 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 	struct xctx	*x = arg;
 	struct ipaddr	 ip;
 	int64_t		 t = TIME_UNSET;
+	int		 port, tport, plen;
 
 	if (h->time != NULL && parse_time(h->time, h->timelen, &t) == -1)
 		t = TIME_UNSET;
@@ -161,11 +170,36 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 		}
 		return 0;
 	}
-	if (h->ip == NULL ||
-	    ipaddr_parse(h->ip, h->iplen, IPADDR_DEFANGED, &ip) == -1 ||
-	    ipaddr_is_reserved(&ip))
+	if (h->ip == NULL)
 		return 0;
-	add_cand(x, &ip, parse_port(h->port, h->portlen), t, r, x->region);
+	port = parse_port(h->port, h->portlen);
+	if (ipaddr_parse(h->ip, h->iplen, IPADDR_DEFANGED, &ip) == -1) {
+		/*
+		 * Free text is full of numbers that are no address; a field
+		 * or a column made to hold one is read as a person reads it,
+		 * and what cannot be read is noted, never dropped in silence.
+		 */
+		if (r->strength < STRENGTH_STRONG)
+			return 0;
+		switch (ipaddr_parse_token(h->ip, h->iplen, &ip, &tport,
+		    &plen)) {
+		case 0:
+			return 0;
+		case -1:
+			note_unreadable(x->out, r->strength);
+			return 0;
+		}
+		if (plen != ipaddr_bits(&ip)) {
+			/* a network: every holder of it, not one */
+			note_unreadable(x->out, r->strength);
+			return 0;
+		}
+		if (port == -1)
+			port = tport;
+	}
+	if (ipaddr_is_reserved(&ip))
+		return 0;
+	add_cand(x, &ip, port, t, r, x->region);
 	return x->out->nomem ? -1 : 0;
 }
 

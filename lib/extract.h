@@ -41,6 +41,10 @@ struct extract_out {
 	int			 nomem;
 	int			 site_report;	/* a marks site-report rule
 						   matched */
+	int			 unreadable;	/* strength of the strongest
+						   address-like token that
+						   could not be read; 0:
+						   none */
 	int			 dropped;	/* strength of the strongest
 						   evidence left out by a cap:
 						   a candidate past

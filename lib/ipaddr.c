@@ -385,3 +385,135 @@ ipaddr_parse_prefix(const char *s, size_t len, struct ipaddr *net,
 	*plen = n;
 	return 0;
 }
+
+/* Copy a dotted quad with its octets' leading zeros dropped into out;
+ * -1 when s is not four groups of 1 to 3 digits. */
+static int
+quad_unpad(const char *s, size_t len, char *out, size_t size)
+{
+	size_t	 i = 0, o = 0, digits;
+	int	 groups = 0;
+
+	while (i < len) {
+		for (digits = 0; i + digits < len &&
+		    s[i + digits] >= '0' && s[i + digits] <= '9'; digits++)
+			;
+		if (digits == 0 || digits > 3)
+			return -1;
+		while (digits > 1 && s[i] == '0') {
+			i++;
+			digits--;
+		}
+		if (o + digits + 2 > size)
+			return -1;
+		memcpy(out + o, s + i, digits);
+		o += digits;
+		i += digits;
+		if (++groups == 4)
+			break;
+		if (i >= len || s[i] != '.')
+			return -1;
+		out[o++] = '.';
+		i++;
+	}
+	out[o] = '\0';
+	return groups == 4 && i == len ? (int)o : -1;
+}
+
+/* Read a port ("1" to "65535"); -1 if it is none. */
+static int
+port_of(const char *s, size_t len)
+{
+	long	 v = 0;
+	size_t	 i;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+/* Read an address-like token; see ipaddr.h. */
+int
+ipaddr_parse_token(const char *s, size_t len, struct ipaddr *out, int *port,
+    int *plen)
+{
+	char		 t[128], u[128];
+	const char	*why, *slash, *colon;
+	size_t		 i, n = 0, dots = 0, colons = 0, tl;
+	int		 pl, q;
+
+	*port = -1;
+	while (len > 0 && strchr(" \t\"'(<", s[0]) != NULL)
+		s++, len--;
+	while (len > 0 && strchr(" \t\"')>.,;", s[len - 1]) != NULL)
+		len--;
+	if (len == 0 || len >= sizeof(t))
+		return 0;
+	/* undo the defanging, so that "[.]" and "(.)" count as dots */
+	for (i = 0; i < len; i++) {
+		if (i + 2 < len && (s[i] == '[' || s[i] == '(') &&
+		    (s[i + 1] == '.' || s[i + 1] == ':') &&
+		    s[i + 2] == (s[i] == '[' ? ']' : ')')) {
+			t[n++] = s[i + 1];
+			i += 2;
+			continue;
+		}
+		t[n++] = s[i];
+	}
+	t[n] = '\0';
+	for (i = 0; i < n; i++) {
+		if (t[i] == '.')
+			dots++;
+		else if (t[i] == ':')
+			colons++;
+	}
+	/* a time of day ("10:50:41") has two colons and is no address */
+	if (dots < 3 && colons < 3 && strstr(t, "::") == NULL &&
+	    strchr(t, '/') == NULL && t[0] != '[')
+		return 0;
+	/* [v6]:port, [v4]:port, [addr] */
+	if (t[0] == '[') {
+		const char *rb = strchr(t, ']');
+
+		if (rb == NULL)
+			return -1;
+		if (rb[1] == ':' && (*port = port_of(rb + 2,
+		    n - (size_t)(rb + 2 - t))) == -1)
+			return -1;
+		if (rb[1] != '\0' && rb[1] != ':')
+			return -1;
+		tl = (size_t)(rb - t - 1);
+		memmove(t, t + 1, tl);
+		t[tl] = '\0';
+		n = tl;
+	} else if (dots == 3 && colons == 1) {
+		/* 192.0.2.1:8080 */
+		colon = strchr(t, ':');
+		if ((*port = port_of(colon + 1, n - (size_t)(colon + 1 - t)))
+		    == -1)
+			return -1;
+		n = (size_t)(colon - t);
+		t[n] = '\0';
+	}
+	if ((slash = strchr(t, '/')) != NULL) {
+		if (ipaddr_parse_prefix(t, n, out, &pl, &why) == -1)
+			return -1;
+		*plen = pl;
+		return 1;
+	}
+	if (ipaddr_parse(t, n, 0, out) == 0) {
+		*plen = ipaddr_bits(out);
+		return 1;
+	}
+	if (colons == 0 && (q = quad_unpad(t, n, u, sizeof(u))) > 0 &&
+	    ipaddr_parse(u, (size_t)q, 0, out) == 0) {
+		*plen = 32;
+		return 1;
+	}
+	return -1;
+}

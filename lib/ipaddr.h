@@ -59,4 +59,21 @@ int	ipaddr_is_reserved(const struct ipaddr *ip);
 int	ipaddr_parse_prefix(const char *s, size_t len, struct ipaddr *net,
 	    int *plen, const char **why);
 
+/*
+ * Read an address-like token the way a person reads it, for a place that
+ * holds an address (a labelled field, a table's IP column): blanks,
+ * quotes, brackets and a trailing '.', ',' or ';' around it are dropped;
+ * the defanged forms are read; "192.0.2.1:8080" and "[2001:db8::1]:8080"
+ * give the port; "192.0.2.0/24" gives the prefix length (the address
+ * must be the network's); a zero-padded dotted quad ("010.001.002.003")
+ * is decimal.  *port is -1 and *plen the family's width when absent.
+ * Returns 1 and fills the outputs; 0 when the token does not look like
+ * an address at all (fewer than three dots, and not bracketed, nor a
+ * prefix, nor with "::" or three colons: "10:50:41" is a time); -1 when it
+ * looks like one but cannot be read (an octet over 255, a bad prefix):
+ * the caller must not drop it silently.
+ */
+int	ipaddr_parse_token(const char *s, size_t len, struct ipaddr *out,
+	    int *port, int *plen);
+
 #endif

@@ -167,7 +167,10 @@ static const char *const complaint_words[] = {
 	"intrusion", "honeypot", "honey pot", "spamtrap", "blocklist",
 	"blacklist", "fail2ban", "phishing site", "phishing attack",
 	"misbruik", "klacht", "missbrauch", "beschwerde", "plainte", "abus",
-	"queja", "denuncia", "abuso",
+	"queja", "denuncia", "abuso", "vulnerab", "open resolver",
+	"open proxy", "open relay", "amplification", "drone", "c&c",
+	"command and control", "misconfigur", "sinkhole", "csirt", "cert-",
+	"infringement", "notice of claimed",
 };
 static const char *const lure_words[] = {
 	"attack", "scan", "hack", "compromised", "infected", "firewall",

@@ -114,6 +114,40 @@ static const struct {
 	{ "/8", NULL },
 };
 
+/* Tokens read as a person reads an address field (ipaddr_parse_token). */
+static const struct {
+	const char	*in;
+	int		 rc;		/* 1 read, 0 no address, -1 unreadable */
+	const char	*want;		/* address, when rc is 1 */
+	int		 port, plen;
+} token_cases[] = {
+	{ "192.0.2.1", 1, "192.0.2.1", -1, 32 },
+	{ "192.0.2.1:8080", 1, "192.0.2.1", 8080, 32 },
+	{ "192.0.2.1:0", -1, NULL, -1, 0 },
+	{ "192.0.2.1:70000", -1, NULL, -1, 0 },
+	{ "[2001:db8::1]:443", 1, "2001:db8::1", 443, 128 },
+	{ "[2001:db8::1]", 1, "2001:db8::1", -1, 128 },
+	{ "[192.0.2.7]:25", 1, "192.0.2.7", 25, 32 },
+	{ "010.001.002.003", 1, "10.1.2.3", -1, 32 },
+	{ "192.000.002.010", 1, "192.0.2.10", -1, 32 },
+	{ "192.0.2.0/24", 1, "192.0.2.0", -1, 24 },
+	{ "2001:db8::/48", 1, "2001:db8::", -1, 48 },
+	{ "192.0.2.1/24", -1, NULL, -1, 0 },	/* host bits set */
+	{ "192.0.2.300", -1, NULL, -1, 0 },
+	{ "0192.0.2.1", -1, NULL, -1, 0 },	/* four digits */
+	{ "192[.]0[.]2[.]9", 1, "192.0.2.9", -1, 32 },
+	{ "192.0.2(.)9:22", 1, "192.0.2.9", 22, 32 },
+	{ "\"192.0.2.5\",", 1, "192.0.2.5", -1, 32 },
+	{ "(192.0.2.5).", 1, "192.0.2.5", -1, 32 },
+	{ "10:50:41", 0, NULL, -1, 0 },		/* a time of day */
+	{ "12:34:56.789", 0, NULL, -1, 0 },
+	{ "1.2.3", 0, NULL, -1, 0 },
+	{ "v1.2", 0, NULL, -1, 0 },
+	{ "2001:db8::zz", -1, NULL, -1, 0 },
+	{ "[2001:db8::1", -1, NULL, -1, 0 },
+	{ "", 0, NULL, -1, 0 },
+};
+
 int
 main(void)
 {
@@ -142,6 +176,28 @@ main(void)
 		    in);
 		is_str(out, parse_cases[i].want, "\"%s\" reads as %s", in,
 		    parse_cases[i].want);
+	}
+
+	for (i = 0; i < sizeof(token_cases) / sizeof(token_cases[0]); i++) {
+		const char *in = token_cases[i].in;
+		int	 port = 99, tplen = 0;
+
+		r = ipaddr_parse_token(in, strlen(in), &ip, &port, &tplen);
+		if (token_cases[i].rc != 1) {
+			ok(r == token_cases[i].rc, "token \"%s\" is %s (got %d)",
+			    in, token_cases[i].rc == 0 ? "no address" :
+			    "unreadable", r);
+			continue;
+		}
+		out[0] = '\0';
+		if (r == 1)
+			(void)ipaddr_format(&ip, out, sizeof(out));
+		ok(r == 1 && strcmp(out, token_cases[i].want) == 0 &&
+		    port == token_cases[i].port &&
+		    tplen == token_cases[i].plen,
+		    "token \"%s\" reads as %s port %d /%d (got %d %s %d /%d)",
+		    in, token_cases[i].want, token_cases[i].port,
+		    token_cases[i].plen, r, out, port, tplen);
 	}
 
 	/* Length is honoured: no NUL needed, nothing past len read. */
