@@ -234,6 +234,11 @@ def readable_text(text):
                 out.append("".join("%s: %s\n" % (k, v)
                                    for k, v in inner[0].items()))
             continue
+        if ct in ("message/feedback-report", "message/delivery-status") \
+                and isinstance(part.get_payload(), list):
+            out.append("\n".join("".join("%s: %s\n" % kv for kv in m.items())
+                                 for m in part.get_payload()))
+            continue
         if part.get_content_maintype() == "text" or \
                 ct == "message/feedback-report" or \
                 ct == "message/delivery-status":
@@ -284,10 +289,10 @@ def hop_exim(ip, rdns, helo, by, date, rng):
     lead = rdns if rdns else "[%s]" % ip
     return ("Received: from %s ([%s]%s helo=%s)\n\tby %s with esmtps "
             "(TLS1.3) tls TLS_AES_256_GCM_SHA384\n\t(Exim 4.96)\n\t"
-            "(envelope-from <bounce@%s>)\n\tid 1s%04x-000Ab-1x\n\t"
-            "for user@%s; %s"
-            % (lead, ip, port, helo, by, helo.strip("[]"),
-               rng.getrandbits(16), by.split(".", 1)[-1], date))
+            "(envelope-from <bounce@sender.example>)\n\t"
+            "id 1s%04x-000Ab-1x\n\tfor user@%s; %s"
+            % (lead, ip, port, helo, by, rng.getrandbits(16),
+               by.split(".", 1)[-1], date))
 
 
 def hop_exchange(ip, rdns, helo, by, date, rng):
@@ -327,10 +332,9 @@ def hop_opensmtpd(ip, rdns, helo, by, date, rng):
 def hop_haraka(ip, rdns, helo, by, date, rng):
     return ("Received: from %s (%s [%s])\n\tby %s (Haraka/3.0.3) with "
             "ESMTPS id 6A1B%04X-4E5F-4A6B-8C7D-9E0F1A2B3C4D.1\n\t"
-            "envelope-from <bounce@%s>\n\t(version=TLSv1.3 "
+            "envelope-from <bounce@sender.example>\n\t(version=TLSv1.3 "
             "cipher=TLS_AES_256_GCM_SHA384);\n\t%s"
-            % (rdns or "Unknown", helo, ip, by, rng.getrandbits(16),
-               helo.strip("[]"), date))
+            % (rdns or "Unknown", helo, ip, by, rng.getrandbits(16), date))
 
 
 DIALECTS = [("postfix", hop_postfix), ("sendmail", hop_sendmail),
@@ -344,7 +348,9 @@ RECEIVED_RE = re.compile(r"(?im)^Received:[^\n]*(?:\n[ \t][^\n]*)*")
 
 def find_handoff(text, ip):
     """The span of the first Received field naming ip, or None."""
-    pat = re.compile(r"(?<![\w.:])%s(?![\w.:])" % re.escape(ip))
+    after = r"(?![\w.:])" if ":" in ip else r"(?![\w.])"
+    pat = re.compile(r"(?:(?<=IPv6:)|(?<![\w.:]))%s%s" % (re.escape(ip),
+                                                       after))
     for m in RECEIVED_RE.finditer(text):
         if pat.search(m.group(0)):
             return m
