@@ -7,7 +7,7 @@
 ## VARIANTS_ALLOW_FAIL=1 reports the failures and passes.
 
 dist_noinst_SCRIPTS += t/variants/variants.py
-EXTRA_DIST += t/variants/map.csv t/variants/fixtures
+EXTRA_DIST += t/variants/README t/variants/map.csv t/variants/fixtures
 
 VARIANTS_SEED = 1
 VARIANTS_ALLOW_FAIL =

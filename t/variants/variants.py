@@ -84,7 +84,7 @@ REASSIGNED = [
 ]
 ARRIVAL_FIXTURES = 1700000000  # as in t/test_dryrun.sh and expected.ref
 PROVIDER = "provider.example"
-CHUNK = 400  # files per abuse-milter invocation
+CHUNK = 2000  # files per abuse-milter invocation
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
           "Oct", "Nov", "Dec"]
@@ -179,7 +179,7 @@ def remove_headers(headers, names):
     continuations), and the removed fields."""
     keep, gone, drop = [], [], False
     for line in headers.split("\n"):
-        if line[:1] in (" ", "\t") and keep is not None:
+        if line[:1] in (" ", "\t"):
             (gone if drop else keep).append(line)
             continue
         name = line.split(":", 1)[0].strip().lower()
@@ -450,10 +450,6 @@ def class_c(seed, others, rng):
 
 
 # ---------------------------------------------------- class d: time
-
-def d_rfc5322(t, zone, name):
-    return rfc5322_date(t, zone, name)
-
 
 # (name, zone-explicit, format(t)): the dialects of a written time.
 TIME_DIALECTS = [
