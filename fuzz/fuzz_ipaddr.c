@@ -2,7 +2,8 @@
  * fuzz_ipaddr.c - fuzz target for the address and time parsers.
  *
  * The input is parsed as an address (strict and defanged), a CIDR prefix,
- * an RFC 3339 timestamp and a liberal complaint date.  Whatever parses
+ * an RFC 3339 timestamp, a liberal complaint date and (NUL-terminated)
+ * a command-line time.  Whatever parses
  * must format and parse back to the same value; a strict address must
  * also parse as defanged; nothing may read past the input (the parsers
  * take a length and need no NUL).
@@ -97,6 +98,25 @@ check_time(int64_t t)
 		fuzz_fail("RFC 3339 time not read alike by time_parse_date");
 }
 
+/* time_parse_arg on a NUL-terminated copy: a time it reads is one of
+ * the date parsers' or a number of seconds. */
+static void
+check_arg(const char *s, size_t size)
+{
+	char	 copy[256];
+	int64_t	 t, u;
+
+	if (size >= sizeof(copy) || memchr(s, '\0', size) != NULL)
+		return;
+	memcpy(copy, s, size);
+	copy[size] = '\0';
+	if (time_parse_arg(copy, &t) != 0)
+		return;
+	if (copy[0] != '@' && (copy[0] < '0' || copy[0] > '9') &&
+	    (time_parse_date(copy, size, &u) != 0 || u != t))
+		fuzz_fail("time_parse_arg differs from time_parse_date");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -126,5 +146,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_time(t);
 	if (time_parse_date(s, size, &t) == 0)
 		check_time(t);
+	check_arg(s, size);
 	return 0;
 }

@@ -12,7 +12,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -482,4 +484,26 @@ time_format_rfc3339(int64_t t, char *out, size_t size)
 	if (r < 0 || (size_t)r >= size)
 		return -1;
 	return 0;
+}
+
+int
+time_parse_arg(const char *s, int64_t *out)
+{
+	const char	*d = s[0] == '@' ? s + 1 : s;
+	char		*end;
+	long long	 v;
+
+	if ((*d >= '0' && *d <= '9') || (d != s && *d == '-')) {
+		errno = 0;
+		v = strtoll(d, &end, 10);
+		if (errno == 0 && *end == '\0') {
+			*out = v;
+			return 0;
+		}
+	}
+	if (d != s)
+		return -1;
+	if (time_parse_rfc3339(s, strlen(s), out) == 0)
+		return 0;
+	return time_parse_date(s, strlen(s), out);
 }

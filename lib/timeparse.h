@@ -25,6 +25,13 @@ int	time_parse_rfc3339(const char *s, size_t len, int64_t *out);
  */
 int	time_parse_date(const char *s, size_t len, int64_t *out);
 
+/*
+ * Parse a time given on a command line (NUL-terminated s): RFC 3339, a
+ * date as time_parse_date() reads it, or seconds since the epoch written
+ * "@1420070400" or "1420070400" (negative only after "@").  Returns 0 and sets *out, or -1.
+ */
+int	time_parse_arg(const char *s, int64_t *out);
+
 /* Write t as "YYYY-MM-DDTHH:MM:SSZ" into out; returns 0, or -1 if size
  * is too small (21 bytes are enough). */
 int	time_format_rfc3339(int64_t t, char *out, size_t size);

@@ -52,6 +52,7 @@
 #include "snapshot.h"
 #include "spf.h"
 #include "stats.h"
+#include "timeparse.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -72,6 +73,8 @@ struct options {
 	int		 stats;
 	char		**files;	/* -t */
 	int		 nfiles;
+	int		 has_arrival;	/* -a given */
+	int64_t		 arrival;	/* -a, with -t */
 };
 
 /* Print the usage and exit. */
@@ -83,7 +86,7 @@ usage(void)
 	    "[-u user[:group]] [-P pidfile]\n"
 	    "       abuse-milter [-c config] -n\n"
 	    "       abuse-milter [-c config] -s\n"
-	    "       abuse-milter [-c config] -t file ...\n");
+	    "       abuse-milter [-c config] -t [-a time] file ...\n");
 	exit(2);
 }
 
@@ -106,8 +109,16 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->conf_path = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "c:fnp:P:stu:V")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:fnp:P:stu:V")) != -1) {
 		switch (ch) {
+		case 'a':
+			if (time_parse_arg(optarg, &o->arrival) == -1) {
+				fprintf(stderr, "abuse-milter: -a %s: not a "
+				    "time\n", optarg);
+				usage();
+			}
+			o->has_arrival = 1;
+			break;
 		case 'c':
 			o->conf_path = optarg;
 			break;
@@ -148,6 +159,8 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 	if (o->check + o->stats + dryrun > 1)
 		usage();
+	if (o->has_arrival && !dryrun)
+		usage();
 }
 
 /* The dry run's policies: those the dry run can know (no SPF, no rate
@@ -170,6 +183,7 @@ run_dryrun(snapshot_t *s, struct options *o)
 {
 	struct policy	 pol;
 	char		 err[1024];
+	int64_t		 arrival;
 	int		 bad;
 
 	if (snapshot_open_map(s, NULL, err, sizeof(err)) == -1) {
@@ -178,8 +192,9 @@ run_dryrun(snapshot_t *s, struct options *o)
 	}
 	memset(&pol, 0, sizeof(pol));
 	pol.conf = s->conf;
+	arrival = o->has_arrival ? o->arrival : (int64_t)time(NULL);
 	bad = dryrun_files(s->rules, s->map, s->conf->max_scan_bytes,
-	    (int64_t)time(NULL), dryrun_policy, &pol, o->files, o->nfiles,
+	    arrival, dryrun_policy, &pol, o->files, o->nfiles,
 	    stdout);
 	if (fflush(stdout) == EOF)
 		return 1;

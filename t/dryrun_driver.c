@@ -5,7 +5,8 @@
  *	dryrun_driver -r RULES -m MAPDIR [-a ARRIVAL] [-o DOMAIN]
  *	    [-s SCANLIMIT] FILE...
  *
- * ARRIVAL is seconds since the epoch (default: now); DOMAIN is the
+ * ARRIVAL is a time as abuse-milter -a takes it: RFC 3339, a mail date or
+ * seconds since the epoch (default: now); DOMAIN is the
  * provider's own domain, as abuse-milter takes it from AbuseRecipients.  Prints one JSON
  * object per line (see dryrun.h); exits 1 when a file could not be read
  * and 2 on a usage, rules or map problem.
@@ -21,6 +22,7 @@
 #include "dryrun.h"
 #include "ipmap.h"
 #include "rules.h"
+#include "timeparse.h"
 
 /* Print the usage line and exit 2. */
 static void __attribute__((noreturn))
@@ -49,9 +51,11 @@ main(int argc, char *argv[])
 			own = optarg;
 			break;
 		case 'a':
-			arrival = strtoll(optarg, &end, 10);
-			if (*end != '\0')
+			if (time_parse_arg(optarg, &arrival) == -1) {
+				fprintf(stderr, "dryrun_driver: -a %s: not a "
+				    "time\n", optarg);
 				usage();
+			}
 			break;
 		case 'm':
 			mdir = optarg;

@@ -5,7 +5,8 @@
 # default rules and the small map t/fixtures/read/map.csv, loaded with
 # abuse-map.  The JSON lines must equal t/fixtures/read/expected.ref.
 # With abuse-milter built, `abuse-milter -t` must take the same
-# decisions (action and customer) as the library's dry run.
+# decisions (action and customer) as the library's dry run, and read
+# its -a (the arrival time) in each form.
 #
 # To refresh the reference after a deliberate change:
 #	REFRESH=1 make check TESTS=t/test_dryrun.sh
@@ -33,7 +34,7 @@ abs() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); 
 driver=$(abs "$driver")
 rules=$(abs "$rules")
 
-echo "1..6"
+echo "1..8"
 n=0
 check() {
 	n=$((n + 1))
@@ -109,7 +110,25 @@ EOC
 		echo "ok 6 - abuse-milter -t takes the same decisions # SKIP abuse-milter -t printed nothing"
 		n=6
 	fi
+	# -a: the arrival time, used where the complaint gives none, in
+	# each form abuse-map lookup -t reads.
+	bad=0
+	for a in 2015-01-01T12:00:00Z "Thu, 1 Jan 2015 13:00:00 +0100" \
+	    @1420113600 1420113600; do
+		(cd "$fix" && "$milter" -c "$tmp/conf" -t -a "$a" \
+		    log-firewall.eml) >"$tmp/aout" 2>&1
+		grep -q '"time":"2015-01-01T12:00:00Z"' "$tmp/aout" ||
+		    { echo "# -a '$a':"; sed 's/^/# /' "$tmp/aout"; bad=1; }
+	done
+	check $bad "abuse-milter -t -a reads RFC 3339, a mail date and seconds"
+	(cd "$fix" && "$milter" -c "$tmp/conf" -t -a "next tuesday" \
+	    log-firewall.eml) >"$tmp/aout" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -q -- '-a next tuesday: not a time' "$tmp/aout"
+	check $? "an unreadable -a is refused with the option and the value"
 else
 	echo "ok 6 - abuse-milter -t takes the same decisions # SKIP abuse-milter not built"
-	n=6
+	echo "ok 7 - abuse-milter -t -a # SKIP abuse-milter not built"
+	echo "ok 8 - an unreadable -a # SKIP abuse-milter not built"
+	n=8
 fi

@@ -128,6 +128,28 @@ static const struct {
 	{ 253402300799LL, "9999-12-31T23:59:59Z" },
 };
 
+/* A time on a command line (abuse-milter -a, abuse-map lookup -t). */
+static const struct {
+	const char	*in;
+	int64_t		 want;
+} arg_cases[] = {
+	{ "2015-01-01T12:00:00Z",		1420113600 },
+	{ "2015-01-01",				1420070400 },
+	{ "Thu, 1 Jan 2015 13:00:00 +0100",	1420113600 },
+	{ "@1420113600",			1420113600 },
+	{ "1420113600",				1420113600 },
+	{ "@0",					0 },
+	{ "@-1",				-1 },
+	{ "-1",					BAD },
+	{ "@",					BAD },
+	{ "@1420113600x",			BAD },
+	{ "@2015-01-01",			BAD },
+	{ "1420113600 ",			BAD },
+	{ "99999999999999999999",		BAD },
+	{ "",					BAD },
+	{ "yesterday",				BAD },
+};
+
 int
 main(void)
 {
@@ -167,6 +189,16 @@ main(void)
 		ok(r == 0, "format %lld", (long long)format_cases[i].t);
 		is_str(out, format_cases[i].want, "format %lld text",
 		    (long long)format_cases[i].t);
+	}
+	for (i = 0; i < sizeof(arg_cases) / sizeof(arg_cases[0]); i++) {
+		const char *in = arg_cases[i].in;
+
+		t = 12345;
+		r = time_parse_arg(in, &t);
+		if (arg_cases[i].want == BAD)
+			ok(r == -1, "arg refuses \"%s\"", in);
+		else if (ok(r == 0, "arg parses \"%s\"", in))
+			is_int(t, arg_cases[i].want, "arg \"%s\" value", in);
 	}
 	ok(time_format_rfc3339(0, out, 20) == -1, "20 bytes are too few");
 	ok(time_format_rfc3339(0, out, 21) == 0, "21 bytes are enough");

@@ -158,26 +158,6 @@ cmd_load(int argc, char **argv)
 	return EX_OK_;
 }
 
-/* Parse the -t argument: RFC 3339, a complaint-style date, or @seconds. */
-static int
-parse_when(const char *s, int64_t *out)
-{
-	char		*end;
-	long long	 v;
-
-	if (s[0] == '@') {
-		errno = 0;
-		v = strtoll(s + 1, &end, 10);
-		if (errno || *end || end == s + 1)
-			return -1;
-		*out = v;
-		return 0;
-	}
-	if (time_parse_rfc3339(s, strlen(s), out) == 0)
-		return 0;
-	return time_parse_date(s, strlen(s), out);
-}
-
 /* Print one found answer. */
 static void
 print_found(const char *ip, const struct ipmap_result *r)
@@ -221,7 +201,7 @@ cmd_lookup(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 't':
-			if (parse_when(optarg, &when) == -1) {
+			if (time_parse_arg(optarg, &when) == -1) {
 				fprintf(stderr, "%s: -t %s: not a time\n",
 				    progname, optarg);
 				usage(EX_USAGE_);
