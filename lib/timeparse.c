@@ -260,7 +260,8 @@ name_lookup(const char *s, size_t len, const char *const *shortn,
  * or two calendar readings (two when "03/05/2020" may be either order).
  */
 struct reading {
-	int	 year;		/* 0: not written */
+	int	 year;
+	int	 hasyear;	/* the year is written */
 	int	 mon[2], day[2];
 	int	 ncal;		/* calendar readings; 0 until a date is seen */
 	int	 monname;	/* month written as a name */
@@ -494,6 +495,7 @@ read_numdate(const char *w, size_t n, struct reading *r)
 		}
 	} else
 		return -1;
+	r->hasyear = 1;
 	if (i == n)
 		return 0;
 	if (w[i] != 'T' && w[i] != 't' && w[i] != ':')
@@ -674,6 +676,7 @@ read_text(const char *s, size_t len, struct reading *r)
 		r->ncal = 1;
 		if (r->nnum == 2) {
 			r->year = r->num[!k];
+			r->hasyear = 1;
 			if (r->ndig[!k] <= 2)	/* RFC 5322 section 4.3 */
 				r->year += r->year < 50 ? 2000 : 1900;
 			else if (r->ndig[!k] == 3)
@@ -767,7 +770,7 @@ time_parse_span(const char *s, size_t len, int64_t ref, int64_t *lo,
 		*lo = *hi = r.epoch;
 		return 0;
 	}
-	if (r.year == 0)
+	if (!r.hasyear)
 		return infer_year(&r, ref, lo, hi);
 	return span_in_year(&r, r.year, lo, hi);
 }
@@ -784,7 +787,7 @@ time_parse_date(const char *s, size_t len, int64_t *out)
 		*out = r.epoch;
 		return 0;
 	}
-	if (r.year == 0 || r.ncal != 1 || (r.zone && !r.zrfc) ||
+	if (!r.hasyear || r.ncal != 1 || (r.zone && !r.zrfc) ||
 	    !valid_day(&r, 0, r.year))
 		return -1;
 	if (r.hour == -1)
