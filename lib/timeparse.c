@@ -519,6 +519,22 @@ read_number(const char *w, size_t n, struct reading *r)
 	return 0;
 }
 
+/*
+ * Read the word w[0..n), after a date, as "hh-mm-ss", a time some
+ * reporters write (Arrival-Date: 2012-10-31 04-46-42).  0, or -1.
+ */
+static int
+read_dashed_clock(const char *w, size_t n, struct reading *r)
+{
+	char	 c[8];
+
+	if (n != 8 || w[2] != '-' || w[5] != '-')
+		return -1;
+	memcpy(c, w, n);
+	c[2] = c[5] = ':';
+	return read_clock(c, n, r);
+}
+
 /* Read one word of the normalised text; first: it is the first. */
 static int
 read_word(const char *w, size_t n, int first, struct reading *r)
@@ -533,6 +549,8 @@ read_word(const char *w, size_t n, int first, struct reading *r)
 			return read_number(w, n, r);
 		if (w[i] == ':')
 			return read_clock(w, n, r);
+		if (r->ncal != 0)
+			return read_dashed_clock(w, n, r);
 		return read_numdate(w, n, r);
 	}
 	if (first && name_lookup(w, n, day_names, day_long, 7) != -1)

@@ -275,6 +275,12 @@ static const struct {
 	    L - H, L - H },
 	{ "DD-Mon-YYYY", "05-Mar-2020 14:02:11 UTC", R, L, L },
 	{ "year, month name, day", "2020 Mar 5 14:02:11 UTC", R, L, L },
+	{ "time with dashes after a date", "2020-03-05 14-02-11", R,
+	    L - SLACK, L + SLACK },
+	{ "time with dashes and a zone", "2020-03-05 14-02-11 UTC", R, L, L },
+	{ "time with dashes alone", "14-02-11", R, BAD, 0 },
+	{ "time with dashes, hour 24", "2020-03-05 24-02-11", R, BAD, 0 },
+	{ "time with dashes, short", "2020-03-05 14-02", R, BAD, 0 },
 	/* Fractions of a second. */
 	{ "fraction, six digits", "2020-03-05 14:02:11.123456 UTC", R, L, L },
 	{ "fraction with Z", "2020-03-05T14:02:11.5Z", R, L, L },
