@@ -19,7 +19,7 @@
 #include "timeparse.h"
 
 #define YEAR1		(-62135596800LL)	/* 0001-01-01T00:00:00Z */
-#define YEAR10000	253402300800LL		/* 10000-01-01T00:00:00Z */
+#define YEAR10000	253402300800LL	/* 10000-01-01T00:00:00Z */
 #define WIDEST		((367LL * 86400) + 28 * 3600)
 
 static const int64_t refs[] = {
@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (time_parse_date(s, size, &t) == 0) {
 		if (!same || !ok[0])
-			fuzz_fail("time_parse_date reads what the span does not");
+			fuzz_fail("time_parse_date reads what span does not");
 		if (t < lo[0] || t > hi[0])
 			fuzz_fail("time_parse_date outside the span");
 	}

@@ -22,7 +22,8 @@
 #include "timeparse.h"
 
 #define DATE_TEXT_MAX	128
-#define ZONE_SLACK_MIN	(14 * 60)	/* the widest offset in use, minutes */
+/* The widest offset from UTC in use (minutes): a date without a zone. */
+#define ZONE_SLACK_MIN	(14 * 60)
 
 static const char *const month_names[12] = {
 	"jan", "feb", "mar", "apr", "may", "jun",
@@ -263,16 +264,16 @@ struct reading {
 	int	 year;
 	int	 hasyear;	/* the year is written */
 	int	 mon[2], day[2];
-	int	 ncal;		/* calendar readings; 0 until a date is seen */
+	int	 ncal;		/* readings; 0 until a date is seen */
 	int	 monname;	/* month written as a name */
-	int	 nnum, ndig[2], num[2];	/* bare numbers beside a month name */
+	int	 nnum, ndig[2], num[2];	/* numbers beside a month */
 	int	 hour, min, sec;	/* hour -1: no time of day */
-	int	 width;		/* seconds the clock leaves open: 0 or 59 */
+	int	 width;		/* seconds the clock leaves open */
 	int	 ampm;		/* 0, 'a' or 'p' */
 	int	 zone;		/* a zone was written */
 	int	 zlo, zhi;	/* its readings, minutes east */
 	int	 zoff;		/* its RFC 5322 reading */
-	int	 zrfc;		/* a zone RFC 5322 defines, or numeric */
+	int	 zrfc;		/* numeric, or named in RFC 5322 */
 	int	 isepoch;
 	int64_t	 epoch;
 };
@@ -700,7 +701,7 @@ read_text(const char *s, size_t len, struct reading *r)
 			else if (r->ndig[!k] == 3)
 				r->year += 1900;
 		} else if (r->hour == -1)
-			return -1;	/* a year is inferred for a log line */
+			return -1;	/* a log line: year inferred */
 	}
 	if (r->ncal == 0)
 		return -1;

@@ -28,7 +28,8 @@ int	time_parse_rfc3339(const char *s, size_t len, int64_t *out);
  * and "(comments)" are ignored; names in any case):
  *   RFC 5322		Thu, 5 Mar 2020 14:02:11 +0100 (CET); 2-digit years
  *			as RFC 5322 4.3 says (< 50: 20xx)
- *   RFC 3339, ISO 8601	2020-03-05T14:02:11.5Z, 2020-03-05 14:02:11 +01:00
+ *   RFC 3339, ISO 8601	2020-03-05T14:02:11.5Z, 2020-03-05 14:02:11
+ *			+01:00, 2020-03-05 14-02-11 (dashes after a date)
  *   date(1), asctime	Thu Mar  5 14:02:11 CET 2020, Thu  5 Mar 14:02:11
  *			CET 2020, Thu 05 Mar 2020 02:11:00 PM CET
  *   syslog		Mar  5 14:02:11 (the year from ref, see above)

@@ -420,7 +420,8 @@ main(void)
 		const char *in = span_cases[i].in, *what = span_cases[i].what;
 
 		lo = hi = 12345;
-		r = time_parse_span(in, strlen(in), span_cases[i].ref, &lo, &hi);
+		r = time_parse_span(in, strlen(in), span_cases[i].ref, &lo,
+		    &hi);
 		if (span_cases[i].lo == BAD)
 			ok(r == -1, "span: %s: refuses \"%s\"", what, in);
 		else if (ok(r == 0, "span: %s: parses \"%s\"", what, in)) {
@@ -435,11 +436,11 @@ main(void)
 		t = 12345;
 		r = time_parse_date(in, strlen(in), &t);
 		if (date_single_cases[i].want == BAD)
-			ok(r == -1, "date refuses \"%s\": more than one reading",
+			ok(r == -1, "date refuses \"%s\": not one reading",
 			    in);
 		else if (ok(r == 0, "date parses \"%s\"", in))
-			is_int(t, date_single_cases[i].want, "date \"%s\" value",
-			    in);
+			is_int(t, date_single_cases[i].want,
+			    "date \"%s\" value", in);
 	}
 	for (i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]); i++) {
 		r = time_format_rfc3339(format_cases[i].t, out, sizeof(out));
@@ -468,7 +469,8 @@ main(void)
 	ok(r == 0, "format then parse gives the same time, 1910..2090");
 
 	/* Every instant time_parse_date() reads lies in the span. */
-	for (i = 0, r = 0; i < sizeof(date_cases) / sizeof(date_cases[0]); i++) {
+	for (i = 0, r = 0; i < sizeof(date_cases) / sizeof(date_cases[0]);
+	    i++) {
 		const char *in = date_cases[i].in;
 		if (time_parse_date(in, strlen(in), &t) != 0)
 			continue;
