@@ -278,13 +278,14 @@ struct reading {
 	int64_t	 epoch;
 };
 
-/* Is c an ASCII letter, a digit? */
+/* Is c an ASCII letter? */
 static int
 is_alpha(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+/* Is c an ASCII digit? */
 static int
 is_digit(char c)
 {
@@ -292,11 +293,13 @@ is_digit(char c)
 }
 
 /*
- * A military zone letter (RFC 822 section 5): A-I and K-M are 1..12
- * hours, N-Y -1..-12, in RFC 822's sign, which RFC 5322 section 4.3
+ * A military zone letter (RFC 822 section 5): RFC 822 gives A-I and
+ * K-M as -1..-12 hours and N-Y as +1..+12, a sign RFC 5322 section 4.3
  * says was written the wrong way round, so that they "SHOULD all be
- * considered equivalent to -0000": no zone.  The hours the letter names
- * (0 if none) are returned; both signs and UTC are then possible.
+ * considered equivalent to -0000" (UTC, the writer's zone not known).
+ * Which the writer meant cannot be told, so the hours the letter names
+ * are returned (-1 if c is not one) and the span takes both signs and
+ * UTC.
  */
 static int
 military_hours(char c)
