@@ -13,7 +13,7 @@ src=${1:?usage: seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: seeds.sh SRCDIR OUTDIR}
 
 mkdir -p "$out/fuzz_ipaddr" "$out/fuzz_rules" "$out/fuzz_conf" \
-    "$out/fuzz_mapcsv" "$out/fuzz_complaint" || exit 1
+    "$out/fuzz_mapcsv" "$out/fuzz_complaint" "$out/fuzz_timeparse" || exit 1
 
 # copy TARGET FILE...: copy existing regular files into the target's seeds.
 copy() {
@@ -68,6 +68,34 @@ Mon Jan  2 15:04:05 2006
 2015-01-01
 9999-12-31T23:59:59Z
 1969-12-31T23:59:59Z
+LIST
+
+# Complaint dates, one per seed, one per form time_parse_span() reads.
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s' "$line" >"$out/fuzz_timeparse/date$n"
+done <<'LIST'
+Thu, 5 Mar 2020 14:02:11 +0100 (CET)
+Thu, 05 Mar 20 14:02:11 GMT
+Thu, 5 Mar 2020 14:02:11 A
+2020-03-05T14:02:11.5Z
+2020-03-05 14:02:11,123
+2020-03-05 14:02:11 UTC+01:00
+Thu Mar  5 14:02:11 CET 2020
+Thu  5 Mar 14:02:11 IST 2020
+Thu 05 Mar 2020 02:11:00 PM CST
+Mar  5 14:02:11
+Dec 31 23:59:59
+Feb 29 00:00:00
+2020/03/05 14:02
+05.03.2020 14:02:11
+03/05/2020
+12/31/2020 11:59 pm
+05/Mar/2020:14:02:11 +0100
+1583416931
+1583416931123
+2020-03-05
 LIST
 
 # Rules files.
