@@ -30,8 +30,24 @@
 #define RECV_HOPS_MAX	100	/* hops read; the rest are ignored */
 #define RECV_CONTEST_MAX 8	/* contested hops reported */
 
+/* The MTA families whose grammar the walk knows (see above). */
+enum recv_family {
+	RECV_UNKNOWN,
+	RECV_POSTFIX,
+	RECV_SENDMAIL,
+	RECV_EXIM,
+	RECV_EXCHANGE,		/* and Microsoft 365 */
+	RECV_QMAIL,
+	RECV_GMAIL,
+	RECV_YAHOO,
+	RECV_OPENSMTPD,
+	RECV_HARAKA,
+	RECV_AMAVIS
+};
+
 /* A hop above the hand-off that was not vouched for (see recv_walk). */
 struct recv_contest {
+	int			 hop;		/* 0 is the top hop */
 	struct ipaddr		 ip;
 	int			 port;
 	int64_t			 time;
@@ -46,6 +62,7 @@ struct recv_result {
 	int			 has_time;
 	const struct rule	*rule;		/* the rule that read the ip */
 	int			 hop;		/* 0 is the top hop */
+	int			 family;	/* enum recv_family */
 	int			 nhops;
 	struct recv_contest	 contested[RECV_CONTEST_MAX];
 	int			 ncontested;
@@ -62,6 +79,9 @@ struct recv_result {
 int	 recv_walk(const rules_t *rs, const unsigned char *enabled,
 	    pcre2_match_data *md, const char *hdrs, size_t len,
 	    const char *sender_domain, struct recv_result *out);
+
+/* Name of family ("postfix", "exim", ...; "unknown"), static. */
+const char *recv_family_name(int family);
 
 /* Write the registered domain of host (lowercase; "" for none) into out
  * (size bytes). */
