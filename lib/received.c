@@ -1002,6 +1002,33 @@ seen_above(const struct hop *hops, int i, int *vouched)
 	return 0;
 }
 
+/*
+ * Did the mail go from the reporter to hop i's client and back: a hop
+ * below, received by that client (same host name or address), has for its
+ * client a by host of hop i or above (an outside filter the reporter
+ * relays through)?
+ */
+static int
+looped_back(const struct hop *hops, int nhops, int i)
+{
+	const struct hop *h = &hops[i];
+	int	 j, k, v, at;
+
+	for (j = i + 1; j < nhops; j++) {
+		at = hops[j].has_byip && ipaddr_cmp(&hops[j].byip, &h->ip) == 0;
+		for (k = 0; !at && k < h->nfulls; k++)
+			at = hops[j].byfull[0] != '\0' &&
+			    !internal_name(hops[j].byfull) &&
+			    same_host(h->fulls[k], hops[j].byfull);
+		if (!at || !hops[j].has_ip)
+			continue;
+		for (k = 0; k <= i; k++)
+			if (client_is_by(&hops[j], &hops[k], 1, &v))
+				return 1;
+	}
+	return 0;
+}
+
 /* Is hop i internal to the reporter?  *vouched is set when the receiving
  * MTA's own record says so. */
 static int
@@ -1020,7 +1047,8 @@ hop_internal(const struct hop *hops, int nhops, int i,
 		if (set_has(set, h->names[k]) ||
 		    received_from_reporter(hops, nhops, i, set, h->names[k]))
 			return 1;
-	if (relays_below(hops, nhops, i) || loops_below(hops, nhops, i, set))
+	if (relays_below(hops, nhops, i) || loops_below(hops, nhops, i, set) ||
+	    looped_back(hops, nhops, i))
 		return 1;
 	/* a client naming itself only internally ("localhost.localdomain")
 	 * right above a hop the reporter received */
