@@ -1066,7 +1066,7 @@ hop_internal(const struct hop *hops, int nhops, int i,
  * the hop to take, or -1.
  */
 static int
-submission_server(const struct hop *hops, int h, struct recv_result *out)
+submission_server(const struct hop *hops, int h)
 {
 	const struct hop *above;
 	int	 vouched;
@@ -1077,10 +1077,6 @@ submission_server(const struct hop *hops, int h, struct recv_result *out)
 	if (!above->has_ip || above->auth ||
 	    !client_is_by(above, &hops[h], 0, &vouched))
 		return -1;
-	/* the server is the sender's, not a contested hop of the reporter */
-	if (out->ncontested > 0 &&
-	    out->contested[out->ncontested - 1].hop == h - 1)
-		out->ncontested--;
 	return h - 1;
 }
 
@@ -1163,7 +1159,7 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 			set_add(&set, hops[i].by);
 	}
 	if (pick >= 0 && hops[pick].auth)
-		pick = submission_server(hops, pick, out);
+		pick = submission_server(hops, pick);
 	else if (pick == -1)
 		for (i = n - 1; i >= 0; i--)
 			if (hops[i].has_ip && !hops[i].auth) {
@@ -1171,6 +1167,11 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 				break;
 			}
 	if (pick >= 0) {
+		/* the hand-off is the sender's, not a contested hop of the
+		 * reporter (a submission server, the lowest hop) */
+		while (out->ncontested > 0 &&
+		    out->contested[out->ncontested - 1].hop >= pick)
+			out->ncontested--;
 		out->ip = hops[pick].ip;
 		out->port = hops[pick].port;
 		out->time = hops[pick].time;

@@ -385,6 +385,11 @@ static const struct rcase cases[] = {
 	  "Received: from [192.168.1.5] (dsl-203-0-113-9.dial.example "
 	  "[203.0.113.9]) by smtp.sender.example (Postfix) with ESMTPSA "
 	  "id A3" D1, "", "198.51.100.25", -1, 1, "postfix", "" },
+	{ "chain: the lowest hop, taken when all look the reporter's, is "
+	  "not also contested",
+	  "Received: from mx.reporter.example (unknown [203.0.113.71]) by "
+	  "mx.reporter.example (Postfix) with ESMTP id 4Tq1" D1,
+	  "", "203.0.113.71", -1, 0, "postfix", "" },
 	{ "chain: no hop has an address",
 	  "Received: from localhost (localhost [127.0.0.1]) by "
 	  "mx.reporter.example (Postfix) with ESMTP id A1" D1,
