@@ -153,6 +153,10 @@ static const struct rcase cases[] = {
 	  "Received: from [203.0.113.71]:50123 (helo=[192.0.2.44]) by "
 	  "mx.reporter.example with esmtp (Exim 4.96) id 1rA-0001" D1,
 	  "", "203.0.113.71", 50123, 0, "exim", "" },
+	{ "exim: a helo= literal is never taken, even alone",
+	  "Received: from mail.sender.example (helo=[192.0.2.44]) by "
+	  "mx.reporter.example with esmtp (Exim 4.96) id 1rA-0001" D1,
+	  "", "", -1, -1, NULL, "" },
 	{ "exim: IPv6",
 	  "Received: from mail.sender.example ([2001:db8:5::71] "
 	  "helo=mail.sender.example) by mx.reporter.example with esmtp "
@@ -219,6 +223,10 @@ static const struct rcase cases[] = {
 	  "", "203.0.113.71", -1, 0, "qmail", "" },
 	{ "qmail: the remote info before the address, HELO an address",
 	  "Received: from unknown (HELO 192.0.2.44) (u@203.0.113.71) by "
+	  "mx.reporter.example with SMTP" D1,
+	  "", "203.0.113.71", -1, 0, "qmail", "" },
+	{ "qmail fork: a HELO argument with parentheses adds no client",
+	  "Received: from unknown (HELO x) (192.0.2.44) (203.0.113.71) by "
 	  "mx.reporter.example with SMTP" D1,
 	  "", "203.0.113.71", -1, 0, "qmail", "" },
 	{ "qmail: IPv6",
