@@ -460,8 +460,9 @@ addr_field(const char *s, size_t len)
 		return (n = literal_len(s, len)) > 0 && n == len;
 	if (is_addr(s, len))
 		return 1;
-	if ((c = memrchr(s, ':', len)) == NULL ||
-	    memchr(s, '.', (size_t)(c - s)) == NULL)
+	for (c = s + len; c > s && c[-1] != ':'; c--)
+		;
+	if (c == s || memchr(s, '.', (size_t)(--c - s)) == NULL)
 		return 0;
 	n = (size_t)(c - s);
 	return is_addr(s, n) && port_len(c, len - n) == len - n;
