@@ -580,7 +580,7 @@ field_word(struct hop *h, const struct elem *e, int ne)
 	return 0;
 }
 
-/* Does some group of the client part begin with "helo=" (Exim)? */
+/* Does some group of the client part hold a "helo=" (Exim)? */
 static int
 exim_shape(const struct elem *e, int ne)
 {
