@@ -13,7 +13,8 @@ src=${1:?usage: seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: seeds.sh SRCDIR OUTDIR}
 
 mkdir -p "$out/fuzz_ipaddr" "$out/fuzz_rules" "$out/fuzz_conf" \
-    "$out/fuzz_mapcsv" "$out/fuzz_complaint" "$out/fuzz_timeparse" || exit 1
+    "$out/fuzz_mapcsv" "$out/fuzz_complaint" "$out/fuzz_timeparse" \
+    "$out/fuzz_received" || exit 1
 
 # copy TARGET FILE...: copy existing regular files into the target's seeds.
 copy() {
@@ -207,4 +208,25 @@ SGVsbG8sIHRoaXMgaXMgc3BhbS4K
 
 --b1--
 EML
+
+# Received chains: the unfolded Received fields of each complaint fixture,
+# and a chain of each MTA family.
+for f in $(files "$src/t/fixtures" '*.eml') $(files "$src/samples" '*.eml'); do
+    name=$(echo "${f#"$src"/}" | tr '/' '_')
+    awk '/^[ \t]/ { if (cur != "") cur = cur " " substr($0, 2); next }
+        { if (cur ~ /^Received:/) print cur; cur = $0 }
+        END { if (cur ~ /^Received:/) print cur }' "$f" \
+        >"$out/fuzz_received/$name"
+    [ -s "$out/fuzz_received/$name" ] || rm -f "$out/fuzz_received/$name"
+done
+cat >"$out/fuzz_received/families" <<'HDRS'
+Received: from mx.example.net (mx.example.net [198.51.100.2]) by mbox.example.net (Postfix) with ESMTP id 1; Mon, 4 Mar 2024 10:00:02 +0000
+Received: from [192.0.2.44] (203.0.113.71) by EXCH2.example.com (198.51.100.9) with Microsoft SMTP Server (version=TLS1_2) id 15.1.2; Mon, 4 Mar 2024 10:00:01 +0000
+Received: from [203.0.113.71]:4321 (helo=[192.0.2.44]) by mail.example.org with esmtpsa (Exim 4.96) (envelope-from <a@example.org>) id 1r; Mon, 4 Mar 2024 10:00:00 +0000
+Received: from 127.0.0.1 (EHLO [192.0.2.44]) (203.0.113.71) by smtp.mail.yahoo.com with ESMTPA; Mon, 4 Mar 2024 09:59:59 +0000
+Received: from unknown (HELO mail.example.org) (user@[IPv6:2001:db8::7]) by mx.example.org with SMTP; Mon, 4 Mar 2024 09:59:58 +0000
+Received: from helo.example.org (host.example.org [203.0.113.5] (may be forged)) by mx.example.org (8.17.1/8.17.1) with ESMTP id x; Mon, 4 Mar 2024 09:59:57 +0000
+Received: from mx.example.org ([127.0.0.1]) by localhost (mx.example.org [127.0.0.1]) (amavisd-new, port 10024) with ESMTP id y; Mon, 4 Mar 2024 09:59:56 +0000
+Received: from mail-sor-f41.example.com (mail-sor-f41.example.com. [2001:db8::41]) by mx.google.com with SMTPS id z; Mon, 4 Mar 2024 09:59:55 +0000
+HDRS
 exit 0

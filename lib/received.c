@@ -4,10 +4,12 @@
  * A hop is parsed into its client part (between "from" and the "by" at
  * parenthesis depth 0), the host names the client part gives (the HELO
  * name, the reverse DNS name, "helo=" and "(EHLO ...)" forms), the "by"
- * host and the stamp after the last ';'.  The client address is read by
- * the "received" rules, so the forms a site meets (Postfix, Sendmail,
- * Exim, qmail, Exchange, Yahoo, [IPv6:...] literals, (ip:port)) are
- * patterns in the rules file, not code.
+ * host (and its address when the by part gives one), the "with"
+ * protocol and the stamp after the last ';'.  The client part is cut
+ * into its lead (the first word) and the parenthesised groups and words
+ * after it; the MTA family (received.h) says which of them is the field
+ * the receiving MTA recorded the client in, and the "received" rules
+ * read the address from that field alone.
  */
 #include "config.h"
 
@@ -25,9 +27,26 @@
 #define RECV_DOM_MAX	128
 #define RECV_SET_MAX	64
 
+#define RECV_ELEMS_MAX	16
+
+/* A word or parenthesised group of a client part, at depth 0. */
+struct elem {
+	const char	*p;		/* the text (a group's without parens) */
+	size_t		 n;
+	int		 group;
+};
+
 struct hop {
 	const char	*from;		/* client part */
 	size_t		 fromlen;
+	const char	*bypart;	/* the text after "by" */
+	size_t		 bylen;
+	int		 family;	/* enum recv_family */
+	const char	*field;		/* where the MTA recorded the client */
+	size_t		 fieldlen;
+	unsigned char	 fullv[RECV_NAMES_MAX];	/* fulls[k] is a DNS name */
+	struct ipaddr	 byip;		/* the by host's address */
+	int		 has_byip;
 	char		 names[RECV_NAMES_MAX][RECV_DOM_MAX];	/* domains */
 	int		 nnames;
 	char		 fulls[RECV_NAMES_MAX][RECV_DOM_MAX];	/* host names */
@@ -282,10 +301,13 @@ hop_names(struct hop *h)
 		if (verified && !internal_name(full))
 			name_add(h->vnames, &h->nvnames, d);
 		for (dup = 0, k = 0; k < h->nfulls; k++)
-			if (strcmp(h->fulls[k], full) == 0)
+			if (strcmp(h->fulls[k], full) == 0) {
 				dup = 1;
+				h->fullv[k] |= verified;
+			}
 		if (dup)
 			continue;
+		h->fullv[h->nfulls] = (unsigned char)verified;
 		str_copyn(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
 		if (internal_name(full))
 			continue;
@@ -319,22 +341,439 @@ hop_hit(void *arg, const struct rule *r, const struct rule_hit *hit)
 	return 1;
 }
 
-/* Read the by host at s (len bytes, the text after "by"). */
+/* Case-insensitive search for needle in s (len bytes); NULL if none. */
+static const char *
+ci_find(const char *s, size_t len, const char *needle)
+{
+	size_t	 i, nl = strlen(needle);
+
+	for (i = 0; nl <= len && i <= len - nl; i++)
+		if (strncasecmp(s + i, needle, nl) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* Does s (len bytes) begin with word w, followed by a blank or its end? */
+static int
+word_is(const char *s, size_t len, const char *w)
+{
+	size_t	 wl = strlen(w);
+
+	return len >= wl && strncasecmp(s, w, wl) == 0 &&
+	    (len == wl || s[wl] == ' ' || s[wl] == '\t');
+}
+
+/* Cut the client part after its lead into words and depth-0 groups. */
+static int
+cut_elems(const char *s, size_t len, struct elem *e, int max)
+{
+	size_t	 i = 0, j;
+	int	 n = 0, depth;
+
+	while (i < len && n < max) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ')'))
+			i++;
+		if (i == len)
+			break;
+		if (s[i] == '(') {
+			for (depth = 1, j = i + 1; j < len && depth > 0; j++)
+				if (s[j] == '(')
+					depth++;
+				else if (s[j] == ')')
+					depth--;
+			e[n].p = s + i + 1;
+			e[n].n = j - i - 1 - (depth == 0);
+			e[n++].group = 1;
+			i = j;
+			continue;
+		}
+		for (j = i; j < len && s[j] != ' ' && s[j] != '\t' &&
+		    s[j] != '('; j++)
+			;
+		e[n].p = s + i;
+		e[n].n = j - i;
+		e[n++].group = 0;
+		i = j;
+	}
+	return n;
+}
+
+/* Is s (len bytes) an address: "192.0.2.1", "IPv6:2001:db8::1"? */
+static int
+is_addr(const char *s, size_t len)
+{
+	struct ipaddr	 ip;
+
+	if (len > 5 && strncasecmp(s, "IPv6:", 5) == 0)
+		s += 5, len -= 5;
+	return len > 0 && ipaddr_parse(s, len, 0, &ip) == 0;
+}
+
+/* Length of ":port" at s (len bytes), 0 if none. */
+static size_t
+port_len(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len < 2 || s[0] != ':')
+		return 0;
+	for (i = 1; i < len && i <= 6 && isdigit((unsigned char)s[i]); i++)
+		;
+	return i > 1 ? i : 0;
+}
+
+/* Length of a literal "[address]" (with ":port") at s, 0 if none. */
+static size_t
+literal_len(const char *s, size_t len)
+{
+	const char	*rb;
+	size_t		 n;
+
+	if (len < 3 || s[0] != '[' ||
+	    (rb = memchr(s, ']', len)) == NULL ||
+	    !is_addr(s + 1, (size_t)(rb - s - 1)))
+		return 0;
+	n = (size_t)(rb - s) + 1;
+	return n + port_len(s + n, len - n);
+}
+
+/*
+ * Is the whole of s (len bytes) an address field: "[address]",
+ * "address", "user@address" (qmail's remote info), each with an
+ * optional ":port" (IPv4 or a literal)?
+ */
+static int
+addr_field(const char *s, size_t len)
+{
+	const char	*at, *c;
+	size_t		 n;
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	if ((at = memchr(s, '@', len)) != NULL) {
+		len -= (size_t)(at + 1 - s);
+		s = at + 1;
+	}
+	if (len > 0 && s[0] == '[')
+		return (n = literal_len(s, len)) > 0 && n == len;
+	if (is_addr(s, len))
+		return 1;
+	for (c = s + len; c > s && c[-1] != ':'; c--)
+		;
+	if (c == s || memchr(s, '.', (size_t)(--c - s)) == NULL)
+		return 0;
+	n = (size_t)(c - s);
+	return is_addr(s, n) && port_len(c, len - n) == len - n;
+}
+
+/* Does group g begin with a HELO keyword ("(HELO name)", "(EHLO ...)")? */
+static int
+helo_group(const struct elem *g)
+{
+	const char	*p = g->p;
+	size_t		 n = g->n;
+
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	return word_is(p, n, "HELO") || word_is(p, n, "EHLO") ||
+	    word_is(p, n, "LHLO");
+}
+
+/*
+ * Find in group g (at its own depth 0) a literal "[address]" that is not
+ * the value of "helo=": the address the MTA wrote after the client's DNS
+ * name, "(name [address])" (Postfix, Sendmail, OpenSMTPD, Haraka, Gmail)
+ * or "([address]:port helo=name)" (Exim).  Returns its offset in g and
+ * sets *flen, or -1.
+ */
+static long
+group_literal(const struct elem *g, size_t *flen)
+{
+	size_t	 i, n;
+	int	 depth = 0;
+
+	if (helo_group(g))
+		return -1;
+	for (i = 0; i < g->n; i++) {
+		if (g->p[i] == '(')
+			depth++;
+		else if (g->p[i] == ')' && depth > 0)
+			depth--;
+		if (depth > 0 || g->p[i] != '[')
+			continue;
+		if (i >= 5 && strncasecmp(g->p + i - 5, "helo=", 5) == 0)
+			continue;
+		if ((n = literal_len(g->p + i, g->n - i)) > 0) {
+			*flen = n;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+/* Set the hop's field to n bytes at p. */
+static void
+set_field(struct hop *h, const char *p, size_t n)
+{
+	h->field = p;
+	h->fieldlen = n;
+}
+
+/* The last group holding a literal after a name (see group_literal). */
+static int
+field_dns_group(struct hop *h, const struct elem *e, int ne)
+{
+	size_t	 n;
+	long	 off;
+	int	 k;
+
+	for (k = ne - 1; k >= 0; k--)
+		if (e[k].group && (off = group_literal(&e[k], &n)) >= 0) {
+			set_field(h, e[k].p + off, n);
+			return 1;
+		}
+	return 0;
+}
+
+/* The last group that is all an address: "(192.0.2.1)" (Exchange,
+ * qmail, Yahoo), "(user@192.0.2.1)", "([192.0.2.1])". */
+static int
+field_addr_group(struct hop *h, const struct elem *e, int ne)
+{
+	int	 k;
+
+	for (k = ne - 1; k >= 0; k--)
+		if (e[k].group && !helo_group(&e[k]) &&
+		    addr_field(e[k].p, e[k].n)) {
+			set_field(h, e[k].p, e[k].n);
+			return 1;
+		}
+	return 0;
+}
+
+/* The lead when it is an address ("from [192.0.2.1]:1234 (helo=x)",
+ * "from 192.0.2.1 by"). */
+static int
+field_lead(struct hop *h, const char *lead, size_t leadlen)
+{
+	if (!addr_field(lead, leadlen) || memchr(lead, '@', leadlen) != NULL)
+		return 0;
+	set_field(h, lead, leadlen);
+	return 1;
+}
+
+/* A word "[192.0.2.1]" after the lead: Sendmail without a HELO name,
+ * "from name [192.0.2.1]". */
+static int
+field_word(struct hop *h, const struct elem *e, int ne)
+{
+	int	 k;
+
+	for (k = 0; k < ne; k++)
+		if (!e[k].group && e[k].n > 0 && e[k].p[0] == '[' &&
+		    literal_len(e[k].p, e[k].n) == e[k].n) {
+			set_field(h, e[k].p, e[k].n);
+			return 1;
+		}
+	return 0;
+}
+
+/* Does some group of the client part hold a "helo=" (Exim)? */
+static int
+exim_shape(const struct elem *e, int ne)
+{
+	int	 k;
+
+	for (k = 0; k < ne; k++)
+		if (e[k].group && ci_find(e[k].p, e[k].n, "helo=") != NULL)
+			return 1;
+	return 0;
+}
+
+/* Markers of the receiving MTA in a by part, first match wins. */
+static const struct {
+	const char	*mark;
+	int		 family;
+} by_marks[] = {
+	{ "(Postfix", RECV_POSTFIX },
+	{ "Microsoft SMTP", RECV_EXCHANGE },
+	{ "(Exim ", RECV_EXIM },
+	{ "(Haraka", RECV_HARAKA },
+	{ "(OpenSMTPD", RECV_OPENSMTPD },
+	{ "amavis", RECV_AMAVIS },
+	{ "Sendmail", RECV_SENDMAIL },
+	{ "(8.", RECV_SENDMAIL },
+	{ "google.com", RECV_GMAIL },
+	{ "yahoo.com", RECV_YAHOO },
+	{ "yahoo.net", RECV_YAHOO },
+};
+
+/* Tell the hop's MTA family from the by part's marker, else its shape. */
+static int
+hop_family(const struct hop *h, const struct elem *e, int ne)
+{
+	size_t	 i;
+	int	 k;
+
+	for (i = 0; i < sizeof(by_marks) / sizeof(by_marks[0]); i++)
+		if (ci_find(h->bypart, h->bylen, by_marks[i].mark) != NULL)
+			return by_marks[i].family;
+	if (exim_shape(e, ne))
+		return RECV_EXIM;
+	if (ci_find(h->from, h->fromlen, "may be forged") != NULL)
+		return RECV_SENDMAIL;
+	for (k = 0; k + 1 < ne; k++)
+		if (e[k].group && helo_group(&e[k]))
+			return RECV_QMAIL;
+	return RECV_UNKNOWN;
+}
+
+/*
+ * Find the field where the receiving MTA recorded the client: the place
+ * its family writes it, never the HELO argument (received.h).
+ */
+static void
+hop_field(struct hop *h)
+{
+	struct elem	 e[RECV_ELEMS_MAX];
+	const char	*lead = h->from;
+	size_t		 leadlen, skip;
+	int		 ne;
+
+	while (lead < h->from + h->fromlen && (*lead == ' ' || *lead == '\t'))
+		lead++;
+	skip = (size_t)(lead - h->from);
+	for (leadlen = 0; skip + leadlen < h->fromlen &&
+	    lead[leadlen] != ' ' && lead[leadlen] != '\t'; leadlen++)
+		;
+	ne = cut_elems(lead + leadlen, h->fromlen - skip - leadlen, e,
+	    RECV_ELEMS_MAX);
+	h->family = hop_family(h, e, ne);
+	switch (h->family) {
+	case RECV_EXIM:
+		/* "name ([address]:port helo=x)", "[address]:port (helo=x)" */
+		if (ne > 0 && e[0].group && e[0].n > 0 && e[0].p[0] == '[' &&
+		    field_dns_group(h, e, 1))
+			return;
+		if (field_lead(h, lead, leadlen))
+			return;
+		(void)field_dns_group(h, e, ne);
+		return;
+	case RECV_EXCHANGE:
+	case RECV_QMAIL:
+	case RECV_YAHOO:
+		/* "helo (address)", "remotehost (HELO helo) (info@address)" */
+		if (field_addr_group(h, e, ne))
+			return;
+		(void)field_dns_group(h, e, ne);
+		return;
+	case RECV_UNKNOWN:
+		if (field_dns_group(h, e, ne) || field_addr_group(h, e, ne))
+			return;
+		if (ne == 0)
+			(void)field_lead(h, lead, leadlen);
+		return;
+	default:
+		/* "helo (name [address])"; Sendmail: "name [address]",
+		 * "[address] (may be forged)" without a HELO name */
+		if (field_dns_group(h, e, ne) || field_addr_group(h, e, ne))
+			return;
+		if (h->family == RECV_SENDMAIL && (field_word(h, e, ne) ||
+		    field_lead(h, lead, leadlen)))
+			return;
+		if (ne == 0)
+			(void)field_lead(h, lead, leadlen);
+		return;
+	}
+}
+
+/* The "with" protocols of an authenticated submission (RFC 3848, and
+ * RFC 6531's UTF8 forms). */
+static const char *const auth_protos[] = {
+	"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA",
+	"UTF8LMTPA", "UTF8LMTPSA", "authenticated",
+};
+
+/* Is the with protocol of the by part (depth 0) an authenticated one? */
+static int
+with_auth(const char *s, size_t len)
+{
+	size_t	 i, j, k;
+	int	 depth = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+		if (depth > 0 || (s[i] != ' ' && s[i] != '\t') ||
+		    !word_is(s + i + 1, len - i - 1, "with"))
+			continue;
+		for (i += 5; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		for (j = i; j < len && s[j] != ' ' && s[j] != '\t' &&
+		    s[j] != '(' && s[j] != ';'; j++)
+			;
+		for (k = 0; k < sizeof(auth_protos) / sizeof(auth_protos[0]);
+		    k++)
+			if (j - i == strlen(auth_protos[k]) &&
+			    strncasecmp(s + i, auth_protos[k], j - i) == 0)
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+/* Read the by host at s (len bytes, the text after "by"), and its
+ * address: "by [192.0.2.1]", "by host (192.0.2.1)",
+ * "by host (name [192.0.2.1])". */
 static void
 hop_by(struct hop *h, const char *s, size_t len)
 {
-	size_t	 j;
+	struct elem	 g;
+	const char	*a;
+	size_t		 j, k, n;
+	long		 off;
 
 	while (len > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
 		len--;
 	}
+	h->bypart = s;
+	h->bylen = len;
+	h->auth = with_auth(s, len);
 	for (j = 0; j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '(' &&
 	    s[j] != ';'; j++)
 		;
 	host_of(s, j, h->byfull, sizeof(h->byfull));
 	if (h->byfull[0] != '\0' && !internal_name(h->byfull))
 		recv_domain(h->byfull, strlen(h->byfull), h->by, sizeof(h->by));
+	a = s;
+	n = j;
+	if (n > 0 && s[0] == '[' && literal_len(s, n) > 0) {
+		a = s + 1;
+		n = (size_t)((const char *)memchr(s, ']', n) - s) - 1;
+	} else if (!is_addr(s, n)) {
+		for (k = j; k < len && (s[k] == ' ' || s[k] == '\t'); k++)
+			;
+		if (k >= len || s[k] != '(' || cut_elems(s + k, len - k, &g,
+		    1) != 1)
+			return;
+		if ((off = group_literal(&g, &n)) >= 0) {
+			a = g.p + off + 1;
+			n = (size_t)((const char *)memchr(a, ']', n) - a);
+		} else if (is_addr(g.p, g.n)) {
+			a = g.p;
+			n = g.n;
+		} else
+			return;
+	}
+	if (n > 5 && strncasecmp(a, "IPv6:", 5) == 0)
+		a += 5, n -= 5;
+	if (ipaddr_parse(a, n, 0, &h->byip) == 0)
+		h->has_byip = 1;
 }
 
 /* Parse one Received value into h; -1 on a PCRE2 failure. */
@@ -342,8 +781,8 @@ static int
 hop_parse(const rules_t *rs, const unsigned char *enabled,
     pcre2_match_data *md, const char *v, size_t len, struct hop *h)
 {
-	const char	*semi;
-	size_t		 byoff, i;
+	const char	*semi, *lead;
+	size_t		 byoff, i, skip;
 	int		 err;
 
 	memset(h, 0, sizeof(*h));
@@ -371,20 +810,25 @@ hop_parse(const rules_t *rs, const unsigned char *enabled,
 	    (v[4] != ' ' && v[4] != '\t'))
 		return 0;
 	h->from = v + 5;
-	byoff = find_by(h->from, len - 5);
+	/* the lead (the HELO name for most) may hold an unbalanced '(' */
+	for (lead = h->from; lead < v + len && (*lead == ' ' || *lead == '\t');
+	    lead++)
+		;
+	while (lead < v + len && *lead != ' ' && *lead != '\t')
+		lead++;
+	skip = (size_t)(lead - h->from);
+	byoff = skip + find_by(lead, len - 5 - skip);
 	h->fromlen = byoff;
 	if (byoff < len - 5)
 		hop_by(h, h->from + byoff + 4, len - 5 - byoff - 4);
-	h->auth = memmem(v, len, "ESMTPA", 6) != NULL ||
-	    memmem(v, len, "ESMTPSA", 7) != NULL ||
-	    memmem(v, len, "(authenticated", 14) != NULL;
 	hop_names(h);
-	for (i = 0; i < rs->nrule && !h->has_ip; i++) {
+	hop_field(h);
+	for (i = 0; i < rs->nrule && !h->has_ip && h->field != NULL; i++) {
 		const struct rule *r = &rs->rule[i];
 
 		if (!(r->regions & RULE_REG_RECEIVED) || !enabled[i])
 			continue;
-		if (rules_exec(rs, r, md, h->from, h->fromlen, hop_hit, h,
+		if (rules_exec(rs, r, md, h->field, h->fieldlen, hop_hit, h,
 		    &err) == -1)
 			return -1;
 	}
@@ -505,15 +949,16 @@ hop_vouched(const rules_t *rs, const struct hop *h, const struct domset *set)
  * complaint but never route it.
  */
 static void
-contest(const rules_t *rs, const struct hop *h, const struct domset *set,
-    struct recv_result *out)
+contest(const rules_t *rs, const struct hop *h, int i, int vouched,
+    const struct domset *set, struct recv_result *out)
 {
 	struct recv_contest *c;
 
-	if (!h->has_ip || h->auth || hop_vouched(rs, h, set) ||
+	if (!h->has_ip || h->auth || vouched || hop_vouched(rs, h, set) ||
 	    out->ncontested == RECV_CONTEST_MAX)
 		return;
 	c = &out->contested[out->ncontested++];
+	c->hop = i;
 	c->ip = h->ip;
 	c->port = h->port;
 	c->time = h->time;
@@ -521,21 +966,90 @@ contest(const rules_t *rs, const struct hop *h, const struct domset *set,
 	c->rule = h->rule;
 }
 
-/* Is hop i internal to the reporter? */
+/* Is host c (its address, its names) the by host of hop b: the same
+ * address, or a name of c the same host as b's (a qualified name of b
+ * only, when qualified is set)?  *vouched is set when the address or a
+ * name the MTA found in the DNS matches. */
+static int
+client_is_by(const struct hop *c, const struct hop *b, int qualified,
+    int *vouched)
+{
+	int	 k;
+
+	if (b->has_byip && c->has_ip && ipaddr_cmp(&b->byip, &c->ip) == 0) {
+		*vouched = 1;
+		return 1;
+	}
+	if (b->byfull[0] == '\0' || (qualified && internal_name(b->byfull)))
+		return 0;
+	for (k = 0; k < c->nfulls; k++)
+		if (same_host(c->fulls[k], b->byfull)) {
+			*vouched = c->fullv[k];
+			return 1;
+		}
+	return 0;
+}
+
+/* Is the client of hop i a by host of a hop above it (the mail looping
+ * through the reporter's own hosts)? */
+static int
+seen_above(const struct hop *hops, int i, int *vouched)
+{
+	int	 j;
+
+	for (j = 0; j < i; j++)
+		if (client_is_by(&hops[i], &hops[j], 1, vouched))
+			return 1;
+	return 0;
+}
+
+/*
+ * Did the mail go from the reporter to hop i's client and back: a hop
+ * below, received by that client (same host name or address), has for its
+ * client a by host of hop i or above (an outside filter the reporter
+ * relays through)?
+ */
+static int
+looped_back(const struct hop *hops, int nhops, int i)
+{
+	const struct hop *h = &hops[i];
+	int	 j, k, v, at;
+
+	for (j = i + 1; j < nhops; j++) {
+		at = hops[j].has_byip && ipaddr_cmp(&hops[j].byip, &h->ip) == 0;
+		for (k = 0; !at && k < h->nfulls; k++)
+			at = hops[j].byfull[0] != '\0' &&
+			    !internal_name(hops[j].byfull) &&
+			    same_host(h->fulls[k], hops[j].byfull);
+		if (!at || !hops[j].has_ip)
+			continue;
+		for (k = 0; k <= i; k++)
+			if (client_is_by(&hops[j], &hops[k], 1, &v))
+				return 1;
+	}
+	return 0;
+}
+
+/* Is hop i internal to the reporter?  *vouched is set when the receiving
+ * MTA's own record says so. */
 static int
 hop_internal(const struct hop *hops, int nhops, int i,
-    const struct domset *set)
+    const struct domset *set, int *vouched)
 {
 	const struct hop *h = &hops[i];
 	int	 k;
 
+	*vouched = 0;
 	if (!h->has_ip)
+		return 1;
+	if (seen_above(hops, i, vouched))
 		return 1;
 	for (k = 0; k < h->nnames; k++)
 		if (set_has(set, h->names[k]) ||
 		    received_from_reporter(hops, nhops, i, set, h->names[k]))
 			return 1;
-	if (relays_below(hops, nhops, i) || loops_below(hops, nhops, i, set))
+	if (relays_below(hops, nhops, i) || loops_below(hops, nhops, i, set) ||
+	    looped_back(hops, nhops, i))
 		return 1;
 	/* a client naming itself only internally ("localhost.localdomain")
 	 * right above a hop the reporter received */
@@ -543,6 +1057,42 @@ hop_internal(const struct hop *hops, int nhops, int i,
 	    set_has(set, hops[i + 1].by))
 		return 1;
 	return 0;
+}
+
+/*
+ * The hand-off hop h is an authenticated submission: its client is the
+ * submitter (a dial-up address, say), the responsible party the server
+ * that accepted the submission.  That is the client of the hop above when
+ * that client is h's by host; otherwise there is no hand-off.  Returns
+ * the hop to take, or -1.
+ */
+static int
+submission_server(const struct hop *hops, int h)
+{
+	const struct hop *above;
+	int	 vouched;
+
+	if (h == 0)
+		return -1;
+	above = &hops[h - 1];
+	if (!above->has_ip || above->auth ||
+	    !client_is_by(above, &hops[h], 0, &vouched))
+		return -1;
+	return h - 1;
+}
+
+/* Name of a family (received.h). */
+const char *
+recv_family_name(int family)
+{
+	static const char *const names[] = {
+		"unknown", "postfix", "sendmail", "exim", "exchange", "qmail",
+		"gmail", "yahoo", "opensmtpd", "haraka", "amavis",
+	};
+
+	if (family < 0 || (size_t)family >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[family];
 }
 
 /* Walk the chain; see received.h. */
@@ -554,7 +1104,7 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 	struct hop	*hops;
 	struct domset	 set;
 	const char	*p = hdrs, *end = hdrs + len, *nl;
-	int		 n = 0, nmax, i, k, pick = -1;
+	int		 n = 0, nmax, i, k, pick = -1, vouched;
 
 	/* count the hops first: a hop is large, most chains are short */
 	for (nmax = 0; p < end && nmax < RECV_HOPS_MAX; p = nl + 1) {
@@ -599,29 +1149,37 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 		}
 	out->ncontested = 0;
 	for (i = 0; i < n; i++) {
-		if (!hop_internal(hops, n, i, &set)) {
+		if (!hop_internal(hops, n, i, &set, &vouched)) {
 			pick = i;
 			break;
 		}
-		contest(rs, &hops[i], &set, out);
+		contest(rs, &hops[i], i, vouched, &set, out);
 		for (k = 0; k < hops[i].nnames; k++)
 			set_add(&set, hops[i].names[k]);
 		if (hops[i].by[0] != '\0' && hops[i].has_ip)
 			set_add(&set, hops[i].by);
 	}
-	if (pick == -1)
+	if (pick >= 0 && hops[pick].auth)
+		pick = submission_server(hops, pick);
+	else if (pick == -1)
 		for (i = n - 1; i >= 0; i--)
 			if (hops[i].has_ip && !hops[i].auth) {
 				pick = i;
 				break;
 			}
 	if (pick >= 0) {
+		/* the hand-off is the sender's, not a contested hop of the
+		 * reporter (a submission server, the lowest hop) */
+		while (out->ncontested > 0 &&
+		    out->contested[out->ncontested - 1].hop >= pick)
+			out->ncontested--;
 		out->ip = hops[pick].ip;
 		out->port = hops[pick].port;
 		out->time = hops[pick].time;
 		out->has_time = hops[pick].has_time;
 		out->rule = hops[pick].rule;
 		out->hop = pick;
+		out->family = hops[pick].family;
 	}
 	out->nhops = n;
 	free(hops);

@@ -15,8 +15,43 @@
  * is in the reporter's domains: the client's HELO name, say, which the
  * client chooses) is reported as contested: a sender naming itself after
  * the reporter would otherwise be skipped, and the hops below it are its
- * own to write.  Addresses are read from the hop's "from" part with
- * the rules of region "received", in the order of the rules file.
+ * own to write.
+ *
+ * A hop's client is what the receiving MTA recorded, never the client's
+ * HELO/EHLO argument.  The "from" part is cut into its lead (the first
+ * word: the HELO name for most MTAs) and the words and parenthesised
+ * groups after it; the family, told by the by part's marker ("(Postfix",
+ * "Microsoft SMTP", "(Exim ", "(Haraka", "(OpenSMTPD", "amavis", a
+ * Sendmail version, google.com, yahoo.com) or else by the shape ("helo="
+ * is Exim, "may be forged" Sendmail, a "(HELO x)" group qmail), names the
+ * field:
+ *   Postfix, Sendmail, OpenSMTPD, Haraka, Gmail, amavis: the literal in
+ *	the last group, "helo (name [addr])", "(user@name [addr] (may be
+ *	forged))", "(name. [addr])"; Sendmail without HELO "name [addr]"
+ *	or "[addr] (may be forged)".
+ *   Exim: the literal opening the first group, "name ([addr]:port
+ *	helo=x)", else the lead, "[addr]:port (helo=x)"; never a helo= value.
+ *   Exchange, Microsoft 365, qmail, Yahoo: the last group that is all an
+ *	address, "helo (addr)", "remotehost (HELO x) (info@addr)",
+ *	"127.0.0.1 (EHLO x) (addr)"; never a "(HELO ...)" group.
+ *   unknown: a literal after a name in a group, else an address group,
+ *	else the lead when nothing follows it ("from 192.0.2.1 by ...").
+ * The rules of region "received" (in file order) read the address and
+ * port from that field alone; a loopback or reserved address, or no
+ * field, leaves the hop without one (and so internal).
+ *
+ * A hop is an authenticated submission when the protocol of its "with"
+ * clause (after "by", at parenthesis depth 0) is one of RFC 3848's
+ * (ESMTPA, ESMTPSA, LMTPA, ... and the UTF8 forms) or "authenticated";
+ * nowhere else.  Its client, the submitter, is never taken: when it is
+ * the hand-off, the hand-off is the hop above when that hop's client is
+ * this hop's by host (the submission server), and otherwise there is
+ * none.  A hop whose client is the by host of a hop above it (same name,
+ * or same address where the by part gives one: "by host (addr)"), or
+ * whose client received mail below from such a host (a loop through an
+ * outside filter), is the reporter's; matched by address or by a name the
+ * MTA found in the DNS it is vouched for, else contested.  The hand-off
+ * is never also a contested hop.
  */
 #ifndef ABUSE_RECEIVED_H
 #define ABUSE_RECEIVED_H
@@ -30,8 +65,24 @@
 #define RECV_HOPS_MAX	100	/* hops read; the rest are ignored */
 #define RECV_CONTEST_MAX 8	/* contested hops reported */
 
+/* The MTA families whose grammar the walk knows (see above). */
+enum recv_family {
+	RECV_UNKNOWN,
+	RECV_POSTFIX,
+	RECV_SENDMAIL,
+	RECV_EXIM,
+	RECV_EXCHANGE,		/* and Microsoft 365 */
+	RECV_QMAIL,
+	RECV_GMAIL,
+	RECV_YAHOO,
+	RECV_OPENSMTPD,
+	RECV_HARAKA,
+	RECV_AMAVIS
+};
+
 /* A hop above the hand-off that was not vouched for (see recv_walk). */
 struct recv_contest {
+	int			 hop;		/* 0 is the top hop */
 	struct ipaddr		 ip;
 	int			 port;
 	int64_t			 time;
@@ -46,6 +97,7 @@ struct recv_result {
 	int			 has_time;
 	const struct rule	*rule;		/* the rule that read the ip */
 	int			 hop;		/* 0 is the top hop */
+	int			 family;	/* enum recv_family of hop */
 	int			 nhops;
 	struct recv_contest	 contested[RECV_CONTEST_MAX];
 	int			 ncontested;
@@ -62,6 +114,9 @@ struct recv_result {
 int	 recv_walk(const rules_t *rs, const unsigned char *enabled,
 	    pcre2_match_data *md, const char *hdrs, size_t len,
 	    const char *sender_domain, struct recv_result *out);
+
+/* Name of family ("postfix", "exim", ...; "unknown"), static. */
+const char *recv_family_name(int family);
 
 /* Write the registered domain of host (lowercase; "" for none) into out
  * (size bytes). */

@@ -15,7 +15,7 @@ dist_man_MANS += docs/abuse-rules.5
 ## A stand-alone dry run over a map directory and a rules file, for the
 ## tests and the corpus score (abuse-milter -t runs the same code).
 check_PROGRAMS += t/dryrun_driver t/test_mime t/test_rules t/test_decide \
-	t/test_kind
+	t/test_kind t/test_received
 t_dryrun_driver_SOURCES = t/dryrun_driver.c
 t_dryrun_driver_LDADD = $(LIBABUSE)
 t_test_mime_SOURCES = t/test_mime.c t/tap.h
@@ -29,7 +29,11 @@ t_test_decide_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(LMDB_CFLAGS)
 t_test_decide_LDADD = $(LIBABUSE)
 t_test_kind_SOURCES = t/test_kind.c t/tap.h
 t_test_kind_LDADD = $(LIBABUSE)
-TESTS += t/test_mime t/test_rules t/test_decide t/test_kind t/test_dryrun.sh
+t_test_received_SOURCES = t/test_received.c t/tap.h
+t_test_received_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
+t_test_received_LDADD = $(LIBABUSE)
+TESTS += t/test_mime t/test_rules t/test_decide t/test_kind \
+	t/test_received t/test_dryrun.sh
 dist_noinst_SCRIPTS += t/test_dryrun.sh t/corpus.sh
 EXTRA_DIST += t/fixtures/read
 
