@@ -857,6 +857,8 @@ time_parse_arg(const char *s, int64_t *out)
 			*out = v;
 			return 0;
 		}
+		if (end != d && (*end == ' ' || *end == '\t'))
+			return -1;	/* a number with a tail is no time */
 	}
 	if (d != s)
 		return -1;
