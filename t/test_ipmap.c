@@ -371,7 +371,8 @@ test_span(const char *mapdir, const char *csv)
 	struct ipaddr	 a;
 	buf_t		 errs;
 	ipmap_t		*map;
-	char		 names[IPMAP_HOLDERS_MAX * IPMAP_CUSTOMER_MAX], err[512];
+	char		 names[IPMAP_HOLDERS_MAX * IPMAP_CUSTOMER_MAX];
+	char		 err[512];
 	int64_t		 t0, t1;
 	size_t		 i, j, k, bad;
 	int		 st;
@@ -466,7 +467,8 @@ test_span(const char *mapdir, const char *csv)
 	    "span: a new map loaded while pinned");
 	ok(ipmap_lookup_span(map, &a, INT64_MIN + 1, INT64_MAX, -1, &h) ==
 	    IPMAP_FOUND && h.n == 2 && h.serial == serial_a &&
-	    h.holder[1].serial == serial_a, "span: pinned, the old map answers");
+	    h.holder[1].serial == serial_a,
+	    "span: pinned, the old map answers");
 	ipmap_unpin(map);
 	ok(ipmap_lookup_span(map, &a, INT64_MIN + 1, INT64_MAX, -1, &h) ==
 	    IPMAP_FOUND && h.n == 1 && h.serial == res.serial &&

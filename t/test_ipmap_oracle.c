@@ -486,8 +486,9 @@ span_check(const char *mapdir, int *found, int *gaps, int *amb, int *more)
 		if (bad++ < 10) {
 			ipaddr_format(&ip, a, sizeof(a));
 			diag("%s over [%lld, %lld] port %d: got %d, %zu "
-			    "holders (%s...), gap %d, ambiguous %d; want %d, %d "
-			    "holders (%s...), gap %d, ambiguous %d", a,
+			    "holders (%s...), gap %d, ambiguous %d; "
+			    "want %d, %d holders (%s...), gap %d, "
+			    "ambiguous %d", a,
 			    (long long)t0, (long long)t1, port, st, h.n,
 			    h.n ? h.holder[0].customer : "", h.gap,
 			    h.ambiguous, wst, wn, wn ? want[0]->cust : "",
