@@ -13,8 +13,11 @@
  *		run a command, print "seconds S maxrss_kb K".
  *	bench_map lookup MAPDIR FILE.csv [SECONDS]
  *		random lookups, half hits and half misses, single thread;
+ *		then span lookups (ipmap_lookup_span) of the same addresses
+ *		over a window of SPAN_DAYS before the lookup time, which
+ *		crosses the 2020-01-01 boundary of the rows split in time;
  *		then raw mdb_get of existing keys (of the address data) in
- *		the same environment; prints the rates and their ratio.
+ *		the same environment; prints the rates and their ratios.
  */
 #include "config.h"
 
@@ -305,17 +308,19 @@ read_prefixes(const char *path, size_t *np)
 }
 
 #define NADDR	(1 << 20)
+#define SPAN_DAYS	(5 * 365)	/* the window of the span lookups */
 
 /* bench_map lookup MAPDIR FILE [SECONDS] */
 static int
 cmd_lookup(const char *dir, const char *csv, double secs)
 {
 	struct ipmap_result r;
+	struct ipmap_holders h;
 	struct ipaddr	*hits, *misses, *mix, ip;
 	struct pfx	*pf;
 	size_t		 npf, nh = 0, nm = 0, i, tries = 0;
-	uint64_t	 count, found = 0, sink = 0;
-	double		 t0, t1, lrate, grate;
+	uint64_t	 count, found = 0, sink = 0, held = 0;
+	double		 t0, t1, lrate, grate, srate;
 	int64_t		 when = 1700000000;
 	char		 err[256], path[PATH_MAX], name[256];
 	ipmap_t		*map;
@@ -395,6 +400,25 @@ cmd_lookup(const char *dir, const char *csv, double secs)
 	printf("lookups %" PRIu64 " seconds %.3f lookups_per_s %.0f "
 	    "found_share %.3f\n", count, t1 - t0, lrate,
 	    (double)found / (double)count);
+	/* Span lookups of the same addresses. */
+	count = 0;
+	t0 = now();
+	do {
+		for (i = 0; i < NADDR; i++) {
+			rc = ipmap_lookup_span(map, &mix[i],
+			    when - (int64_t)SPAN_DAYS * 86400, when,
+			    IPMAP_NO_PORT, &h);
+			if (rc == IPMAP_ERROR)
+				return 1;
+			held += h.n;
+		}
+		count += NADDR;
+		t1 = now();
+	} while (t1 - t0 < secs);
+	srate = (double)count / (t1 - t0);
+	printf("spans %" PRIu64 " seconds %.3f spans_per_s %.0f "
+	    "holders_per_span %.3f span_cost_in_lookups %.2f\n", count,
+	    t1 - t0, srate, (double)held / (double)count, lrate / srate);
 	ipmap_close(map);
 
 	/* Raw mdb_get of existing keys in the same environment. */

@@ -9,7 +9,9 @@
 #	    loading the same number of records into a fresh environment;
 #	  - lookups per second (single thread, random addresses, half hits,
 #	    half misses) and the ratio to raw mdb_get of existing keys in the
-#	    same environment.
+#	    same environment;
+#	  - span lookups per second (the holders of the same addresses over
+#	    a window of five years) and what one costs in plain lookups.
 # usage: sh bench/map.sh --big BUILDDIR [PREFIXES]
 #	Only check that a map of PREFIXES (default 10000000) loads, and
 #	report its time, peak RSS and size.
@@ -25,7 +27,7 @@ if [ "${1:-}" = --big ]; then
 	shift
 fi
 if [ $# -lt 1 ]; then
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 fi
 build=$1
@@ -99,4 +101,6 @@ out=$("$bench" lookup "$tmp/map" "$tmp/map.csv" 3)
 echo "$out"
 lr=$(echo "$out" | awk '$1 == "lookups" { print $6 }')
 cost=$(echo "$out" | awk '$1 == "lookup_cost_in_raw_gets" { print $2 }')
-echo "summary: load ${ls} s, peak RSS $((lrss / 1024)) MB, lookups ${lr}/s (target >= 2000000), one lookup costs ${cost} raw mdb_get (target <= 2)"
+sr=$(echo "$out" | awk '$1 == "spans" { print $6 }')
+scost=$(echo "$out" | awk '$1 == "spans" { print $10 }')
+echo "summary: load ${ls} s, peak RSS $((lrss / 1024)) MB, lookups ${lr}/s (target >= 2000000), one lookup costs ${cost} raw mdb_get (target <= 2), spans ${sr}/s, one span costs ${scost} lookups"

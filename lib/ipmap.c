@@ -877,43 +877,65 @@ mask_prefix(const uint8_t *addr, size_t alen, int plen, uint8_t *out)
 	}
 }
 
-/* Look up ip at time when and port. */
-int
-ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
-    struct ipmap_result *res)
+/*
+ * The range record of g that holds ip (alen bytes of address) into *pp,
+ * the end of its chunk into *endp, and where the customers its entries
+ * name are into *custs (local holds them for format 6).  Returns
+ * IPMAP_FOUND, IPMAP_NOTFOUND if no range holds ip, or IPMAP_ERROR.
+ */
+static inline int
+range_locate(const struct gen *g, const struct ipaddr *ip, size_t alen,
+    const unsigned char **pp, const unsigned char **endp,
+    struct ipmap_custtab *local, const struct ipmap_custtab **custs)
 {
-	struct tstate	*ts;
-	struct ipmap_ent e, hit;
-	struct ipmap_custtab local;
-	const struct ipmap_custtab *custs;
-	const unsigned char *p, *end;
+	const unsigned char *p;
 	MDB_val		 v;
-	size_t		 alen, i, nent;
-	unsigned	 nchain, c, ncust;
-	uint16_t	 n16;
-	int		 found, plen, n;
+	unsigned	 ncust;
+	int		 n;
 
-	if (ip->family != IPADDR_V4 && ip->family != IPADDR_V6)
-		return IPMAP_ERROR;
-	memset(&hit, 0, sizeof(hit));
-	maybe_refresh(map);
-	if ((ts = tstate_get(map)) == NULL)
-		return IPMAP_ERROR;
-	alen = ip->family == IPADDR_V4 ? 4 : 16;
-	if (chunk_locate(ts->gen, ip, &v) == -1)
+	if (chunk_locate(g, ip, &v) == -1)
 		return IPMAP_NOTFOUND;	/* past the last range */
 	chunk_prefetch(&v, alen);
-	end = (const unsigned char *)v.mv_data + v.mv_size;
 	if ((n = chunk_count(&v, alen, &ncust)) == -1 ||
 	    (p = chunk_find(&v, alen, n, ip->a)) == NULL)
 		return IPMAP_ERROR;
-	custs = &ts->gen->custs;
-	if (ts->gen->version >= 6) {
-		chunk_custs(&v, alen, n, ncust, &local);
-		custs = &local;
+	*custs = &g->custs;
+	if (g->version >= 6) {
+		chunk_custs(&v, alen, n, ncust, local);
+		*custs = local;
 	}
 	if (addr_below(ip->a, p, alen))
 		return IPMAP_NOTFOUND;	/* in a gap between ranges */
+	*pp = p;
+	*endp = (const unsigned char *)v.mv_data + v.mv_size;
+	return IPMAP_FOUND;
+}
+
+/* Non-zero if entry e counts for port (IPMAP_NO_PORT: any entry does). */
+static inline int
+ent_port_ok(const struct ipmap_ent *e, int port)
+{
+	return port == IPMAP_NO_PORT || e->port_lo == -1 ||
+	    (port >= e->port_lo && port <= e->port_hi);
+}
+
+/*
+ * The answer of range record p (its chunk ends at end; customers in
+ * custs) for ip at time when and port, as ipmap_lookup(); serial is
+ * that of the generation.
+ */
+static inline int
+range_answer(const unsigned char *p, const unsigned char *end,
+    const struct ipmap_custtab *custs, const struct ipaddr *ip, size_t alen,
+    int64_t when, int port, uint64_t serial, struct ipmap_result *res)
+{
+	struct ipmap_ent e, hit;
+	size_t		 i, nent;
+	unsigned	 nchain, c;
+	uint16_t	 n16;
+	int		 found, plen;
+
+	memset(&hit, 0, sizeof(hit));
 	nchain = p[alen];
 	p += alen + 1;
 	for (c = 0; c < nchain; c++) {
@@ -927,10 +949,8 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 		for (i = 0; i < nent; i++) {
 			if ((p = ipmap_ent_get(p, end, &e)) == NULL)
 				return IPMAP_ERROR;
-			if (!ipmap_ent_valid_at(&e, when))
-				continue;
-			if (port != IPMAP_NO_PORT && e.port_lo != -1 &&
-			    (port < e.port_lo || port > e.port_hi))
+			if (!ipmap_ent_valid_at(&e, when) ||
+			    !ent_port_ok(&e, port))
 				continue;
 			if (!found) {
 				hit = e;
@@ -940,7 +960,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 				    hit.cid < custs->len)
 					__builtin_prefetch(custs->p + hit.cid);
 			} else if (e.cid != hit.cid) {
-				res->serial = ts->gen->serial;
+				res->serial = serial;
 				return IPMAP_AMBIGUOUS;
 			}
 		}
@@ -956,10 +976,151 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 		res->valid_until = hit.until;
 		res->port_lo = hit.port_lo;
 		res->port_hi = hit.port_hi;
-		res->serial = ts->gen->serial;
+		res->serial = serial;
 		return IPMAP_FOUND;
 	}
 	return IPMAP_NOTFOUND;
+}
+
+/* Look up ip at time when and port. */
+int
+ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
+    struct ipmap_result *res)
+{
+	struct tstate	*ts;
+	struct ipmap_custtab local;
+	const struct ipmap_custtab *custs;
+	const unsigned char *p, *end;
+	size_t		 alen;
+	int		 rc;
+
+	if (ip->family != IPADDR_V4 && ip->family != IPADDR_V6)
+		return IPMAP_ERROR;
+	maybe_refresh(map);
+	if ((ts = tstate_get(map)) == NULL)
+		return IPMAP_ERROR;
+	alen = ip->family == IPADDR_V4 ? 4 : 16;
+	if ((rc = range_locate(ts->gen, ip, alen, &p, &end, &local,
+	    &custs)) != IPMAP_FOUND)
+		return rc;
+	return range_answer(p, end, custs, ip, alen, when, port,
+	    ts->gen->serial, res);
+}
+
+/*
+ * The first instant after `after` at which an entry of range record p
+ * (chunk end at end) that counts for port starts or stops being valid,
+ * into *next.  Returns 1, 0 if there is none, -1 if the record is cut
+ * short.
+ */
+static int
+range_next_boundary(const unsigned char *p, const unsigned char *end,
+    size_t alen, int64_t after, int port, int64_t *next)
+{
+	struct ipmap_ent e;
+	size_t		 i, nent;
+	unsigned	 nchain, c;
+	uint16_t	 n16;
+	int		 have = 0;
+
+	nchain = p[alen];
+	p += alen + 1;
+	for (c = 0; c < nchain; c++) {
+		if (end - p < IPMAP_CHAIN_HDR)
+			return -1;
+		memcpy(&n16, p + 1, 2);
+		nent = n16;
+		p += IPMAP_CHAIN_HDR;
+		for (i = 0; i < nent; i++) {
+			if ((p = ipmap_ent_get(p, end, &e)) == NULL)
+				return -1;
+			if (!ent_port_ok(&e, port))
+				continue;
+			/* IPMAP_OPEN_END is INT64_MIN: never after */
+			if (e.from > after && (!have || e.from < *next)) {
+				*next = e.from;
+				have = 1;
+			}
+			if (e.until > after && (!have || e.until < *next)) {
+				*next = e.until;
+				have = 1;
+			}
+		}
+	}
+	return have;
+}
+
+/* Add the answer r, found at some instant, to the holders in out. */
+static void
+holders_add(struct ipmap_holders *out, const struct ipmap_result *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < out->n; i++)
+		if (strcmp(out->holder[i].customer, r->customer) == 0) {
+			out->holder[i] = *r;	/* the latest seen */
+			return;
+		}
+	if (out->n < IPMAP_HOLDERS_MAX)
+		out->holder[out->n++] = *r;
+	else
+		out->more = 1;
+}
+
+/* Every holder of ip over [t0, t1]. */
+int
+ipmap_lookup_span(ipmap_t *map, const struct ipaddr *ip, int64_t t0,
+    int64_t t1, int port, struct ipmap_holders *out)
+{
+	struct tstate	*ts;
+	struct ipmap_custtab local;
+	struct ipmap_result r;
+	const struct ipmap_custtab *custs;
+	const unsigned char *p, *end;
+	size_t		 alen;
+	int64_t		 t, next = 0;
+	int		 rc, more;
+
+	out->n = 0;
+	out->more = out->gap = out->ambiguous = 0;
+	out->serial = 0;
+	if ((ip->family != IPADDR_V4 && ip->family != IPADDR_V6) || t0 > t1)
+		return IPMAP_ERROR;
+	maybe_refresh(map);
+	if ((ts = tstate_get(map)) == NULL)
+		return IPMAP_ERROR;
+	out->serial = ts->gen->serial;
+	alen = ip->family == IPADDR_V4 ? 4 : 16;
+	rc = range_locate(ts->gen, ip, alen, &p, &end, &local, &custs);
+	if (rc == IPMAP_NOTFOUND)
+		out->gap = 1;
+	if (rc != IPMAP_FOUND)
+		return rc;
+	/* The answer changes only where an entry starts or stops. */
+	for (t = t0;; t = next) {
+		switch (range_answer(p, end, custs, ip, alen, t, port,
+		    out->serial, &r)) {
+		case IPMAP_FOUND:
+			holders_add(out, &r);
+			break;
+		case IPMAP_NOTFOUND:
+			out->gap = 1;
+			break;
+		case IPMAP_AMBIGUOUS:
+			out->ambiguous = 1;
+			break;
+		default:
+			return IPMAP_ERROR;
+		}
+		if ((more = range_next_boundary(p, end, alen, t, port,
+		    &next)) == -1)
+			return IPMAP_ERROR;
+		if (!more || next > t1)
+			break;
+	}
+	if (out->ambiguous)
+		return IPMAP_AMBIGUOUS;
+	return out->n > 0 ? IPMAP_FOUND : IPMAP_NOTFOUND;
 }
 
 /* Keep the calling thread on the generation in service now. */

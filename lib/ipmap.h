@@ -72,6 +72,48 @@ void	 ipmap_close(ipmap_t *map);
 int	 ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when,
 	    int port, struct ipmap_result *res);
 
+#define IPMAP_HOLDERS_MAX 8
+
+/*
+ * The holders of an address over a window of time, as
+ * ipmap_lookup_span() finds them.
+ */
+struct ipmap_holders {
+	size_t		n;		/* distinct holders found, at most
+					 * IPMAP_HOLDERS_MAX */
+	int		more;		/* more holders than fit */
+	int		gap;		/* some instant of [t0, t1] has no
+					 * holder */
+	int		ambiguous;	/* some instant answers
+					 * IPMAP_AMBIGUOUS (ports split, no
+					 * port) */
+	struct ipmap_result holder[IPMAP_HOLDERS_MAX];	/* one per
+					 * distinct customer */
+	uint64_t	serial;		/* build serial of the answering
+					 * map, 0 if none */
+};
+
+/*
+ * Every holder of ip over [t0, t1] (t0 <= t1): the distinct answers that
+ * ipmap_lookup(map, ip, t, port) gives for t in [t0, t1], in time order.
+ * Returns IPMAP_FOUND when at least one holder was found (then read
+ * out->gap: a gap means some instant had none), IPMAP_NOTFOUND when no
+ * instant has a holder, IPMAP_AMBIGUOUS when some instant is ambiguous
+ * (out is still filled), IPMAP_ERROR when the map cannot be read.
+ * Allocates nothing.
+ *
+ * Holders are distinct by customer, in the order in which they first
+ * hold ip; holder[i] is the answer at the latest instant customer i held
+ * it (its prefix and validity then; address as that entry gives it).
+ * The answer can only change where an entry of a prefix covering ip
+ * starts or stops being valid, so the map is asked at t0 and at each of
+ * those instants in (t0, t1], never sampled.  All instants are answered
+ * from one map generation (the pinned one, under ipmap_pin()).  t0 > t1
+ * or an address that is neither IPv4 nor IPv6 is IPMAP_ERROR.
+ */
+int	 ipmap_lookup_span(ipmap_t *map, const struct ipaddr *ip, int64_t t0,
+	    int64_t t1, int port, struct ipmap_holders *out);
+
 /*
  * Keep the calling thread's lookups on the map generation in service now,
  * even if the loader replaces it, until ipmap_unpin(): every lookup of one

@@ -2,13 +2,15 @@
  * test_ipmap.c - table-driven tests of map lookups: /0, /32, /128,
  * nested and adjacent prefixes, first and last addresses, IPv4-mapped
  * IPv6, validity boundaries, port splits and the ambiguous case; and of
- * a map that is missing, broken, replaced, and that must grow.
+ * a map that is missing, broken, replaced, and that must grow; and of
+ * the holders of an address over a window of time (ipmap_lookup_span).
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +164,324 @@ write_file(const char *path, const char *text)
 		return -1;
 	fputs(text, fp);
 	return fclose(fp) == 0 ? 0 : -1;
+}
+
+/*
+ * The holders over a window: a map without /0, so that an address can
+ * have nobody at some instant.
+ */
+static const char span_source[] =
+    "prefix,customer,address,valid_from,valid_until,ports\n"
+    "# reassigned at the start of 2015\n"
+    "192.0.2.0/24,old,old@example.com,,2015-01-01T00:00:00Z,\n"
+    "192.0.2.0/24,new,new@example.com,2015-01-01T00:00:00Z,,\n"
+    "# nobody in 2015\n"
+    "198.51.100.0/24,gap-a,a@example.com,,2015-01-01T00:00:00Z,\n"
+    "198.51.100.0/24,gap-b,b@example.com,2016-01-01T00:00:00Z,,\n"
+    "# a /28 of inner inside the /24 of outer, in 2015 only\n"
+    "203.0.113.0/24,outer,outer@example.com,,,\n"
+    "203.0.113.0/28,inner,inner@example.com,2015-01-01T00:00:00Z,"
+        "2016-01-01T00:00:00Z,\n"
+    "# held whole until 2015, then split by ports\n"
+    "10.0.0.0/24,whole,whole@example.com,,2015-01-01T00:00:00Z,\n"
+    "10.0.0.1,cgn-a,a@cgn.example,2015-01-01T00:00:00Z,,1024-2047\n"
+    "10.0.0.1,cgn-b,b@cgn.example,2015-01-01T00:00:00Z,,2048-4095\n"
+    "# one customer on a /16, and on a /24 inside it in 2015\n"
+    "172.16.0.0/16,same,same16@example.com,,,\n"
+    "172.16.1.0/24,same,same24@example.com,2015-01-01T00:00:00Z,"
+        "2016-01-01T00:00:00Z,\n"
+    "# ten customers one after the other, a year each\n"
+    "10.9.9.0/24,y2010,y@example.com,,2011-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2011,y@example.com,2011-01-01T00:00:00Z,"
+        "2012-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2012,y@example.com,2012-01-01T00:00:00Z,"
+        "2013-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2013,y@example.com,2013-01-01T00:00:00Z,"
+        "2014-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2014,y@example.com,2014-01-01T00:00:00Z,"
+        "2015-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2015,y@example.com,2015-01-01T00:00:00Z,"
+        "2016-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2016,y@example.com,2016-01-01T00:00:00Z,"
+        "2017-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2017,y@example.com,2017-01-01T00:00:00Z,"
+        "2018-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2018,y@example.com,2018-01-01T00:00:00Z,"
+        "2019-01-01T00:00:00Z,\n"
+    "10.9.9.0/24,y2019,y@example.com,2019-01-01T00:00:00Z,,\n"
+    "# IPv6: reassigned in 2015, a /48 inside for June 2015\n"
+    "2001:db8::/32,v6a,a@example.net,,2015-01-01T00:00:00Z,\n"
+    "2001:db8::/32,v6b,b@example.net,2015-01-01T00:00:00Z,,\n"
+    "2001:db8:1::/48,v6in,in@example.net,2015-06-01T00:00:00Z,"
+        "2015-07-01T00:00:00Z,\n";
+
+#define TMIN	"min"		/* INT64_MIN + 1 */
+#define TMAX	"max"		/* INT64_MAX */
+#define T2015J	"2015-06-15T00:00:00Z"
+
+static const struct {
+	const char	*ip;
+	const char	*t0, *t1;
+	int		 port;
+	int		 status;
+	const char	*holders;	/* customers in time order */
+	int		 gap, ambiguous, more;
+} span_cases[] = {
+	/* reassignment after, inside, before the window, at its ends */
+	{ "192.0.2.1", T2014, "2014-12-31T23:59:59Z", -1, IPMAP_FOUND,
+	    "old", 0, 0, 0 },
+	{ "192.0.2.1", T2014, T2015J, -1, IPMAP_FOUND, "old new", 0, 0, 0 },
+	{ "192.0.2.1", T2014, T2015, -1, IPMAP_FOUND, "old new", 0, 0, 0 },
+	{ "192.0.2.1", T2015, T2016, -1, IPMAP_FOUND, "new", 0, 0, 0 },
+	{ "192.0.2.1", "2014-12-31T23:59:59Z", "2014-12-31T23:59:59Z", -1,
+	    IPMAP_FOUND, "old", 0, 0, 0 },
+	{ "192.0.2.1", TMIN, TMAX, -1, IPMAP_FOUND, "old new", 0, 0, 0 },
+	/* a gap */
+	{ "198.51.100.1", T2014, T2018, -1, IPMAP_FOUND, "gap-a gap-b", 1,
+	    0, 0 },
+	{ "198.51.100.1", T2014, "2014-12-31T23:59:59Z", -1, IPMAP_FOUND,
+	    "gap-a", 0, 0, 0 },
+	{ "198.51.100.1", T2015J, T2015J, -1, IPMAP_NOTFOUND, "", 1, 0, 0 },
+	{ "198.51.100.1", T2015, "2015-12-31T23:59:59Z", -1, IPMAP_NOTFOUND,
+	    "", 1, 0, 0 },
+	{ "198.51.100.1", T2015J, T2016, -1, IPMAP_FOUND, "gap-b", 1, 0, 0 },
+	{ "198.51.100.1", T2016, T2018, -1, IPMAP_FOUND, "gap-b", 0, 0, 0 },
+	{ "192.0.2.255", T2014, T2018, -1, IPMAP_FOUND, "old new", 0, 0, 0 },
+	{ "8.8.8.8", T2014, T2018, -1, IPMAP_NOTFOUND, "", 1, 0, 0 },
+	{ "255.255.255.255", TMIN, TMAX, -1, IPMAP_NOTFOUND, "", 1, 0, 0 },
+	/* nested prefixes valid part of the window */
+	{ "203.0.113.1", T2014, T2018, -1, IPMAP_FOUND, "outer inner", 0, 0,
+	    0 },
+	{ "203.0.113.15", T2015J, T2018, -1, IPMAP_FOUND, "inner outer", 0, 0,
+	    0 },
+	{ "203.0.113.1", T2015J, T2015J, -1, IPMAP_FOUND, "inner", 0, 0, 0 },
+	{ "203.0.113.16", T2014, T2018, -1, IPMAP_FOUND, "outer", 0, 0, 0 },
+	{ "203.0.113.1", T2014, "2014-12-31T23:59:59Z", -1, IPMAP_FOUND,
+	    "outer", 0, 0, 0 },
+	{ "172.16.1.1", T2014, T2018, -1, IPMAP_FOUND, "same", 0, 0, 0 },
+	/* port-split rows, with and without a port */
+	{ "10.0.0.1", T2014, T2015J, -1, IPMAP_AMBIGUOUS, "whole", 0, 1, 0 },
+	{ "10.0.0.1", T2015, T2018, -1, IPMAP_AMBIGUOUS, "", 0, 1, 0 },
+	{ "10.0.0.1", T2014, T2015J, 1024, IPMAP_FOUND, "whole cgn-a", 0, 0,
+	    0 },
+	{ "10.0.0.1", T2014, T2015J, 4095, IPMAP_FOUND, "whole cgn-b", 0, 0,
+	    0 },
+	{ "10.0.0.1", T2014, T2015J, 5000, IPMAP_FOUND, "whole", 1, 0, 0 },
+	{ "10.0.0.1", T2015, T2018, 2048, IPMAP_FOUND, "cgn-b", 0, 0, 0 },
+	{ "10.0.0.2", T2014, T2015J, -1, IPMAP_FOUND, "whole", 1, 0, 0 },
+	/* more holders than fit */
+	{ "10.9.9.9", TMIN, TMAX, -1, IPMAP_FOUND,
+	    "y2010 y2011 y2012 y2013 y2014 y2015 y2016 y2017", 0, 0, 1 },
+	{ "10.9.9.9", "2011-06-01T00:00:00Z", "2018-12-31T23:59:59Z", -1,
+	    IPMAP_FOUND, "y2011 y2012 y2013 y2014 y2015 y2016 y2017 y2018",
+	    0, 0, 0 },
+	/* IPv6 */
+	{ "2001:db8::1", T2014, T2018, -1, IPMAP_FOUND, "v6a v6b", 0, 0, 0 },
+	{ "2001:db8:1::1", T2014, T2018, -1, IPMAP_FOUND, "v6a v6b v6in", 0,
+	    0, 0 },
+	{ "2001:db8:1::1", T2015J, T2015J, -1, IPMAP_FOUND, "v6in", 0, 0, 0 },
+	{ "2001:db9::1", T2014, T2018, -1, IPMAP_NOTFOUND, "", 1, 0, 0 },
+	{ "::ffff:192.0.2.1", T2014, T2018, -1, IPMAP_FOUND, "old new", 0, 0,
+	    0 },
+};
+
+/* Parse a test time: RFC 3339, TMIN or TMAX; 0 or -1. */
+static int
+test_time(const char *s, int64_t *t)
+{
+	if (strcmp(s, TMIN) == 0) {
+		*t = INT64_MIN + 1;
+		return 0;
+	}
+	if (strcmp(s, TMAX) == 0) {
+		*t = INT64_MAX;
+		return 0;
+	}
+	return time_parse_rfc3339(s, strlen(s), t);
+}
+
+/* The customers of h, separated by spaces, into out. */
+static void
+holder_names(const struct ipmap_holders *h, char *out, size_t size)
+{
+	size_t	 i, o = 0;
+	int	 w;
+
+	out[0] = '\0';
+	for (i = 0; i < h->n && o < size; i++) {
+		w = snprintf(out + o, size - o, "%s%s", i ? " " : "",
+		    h->holder[i].customer);
+		if (w < 0 || (size_t)w >= size - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+/* Non-zero if two answers are the same, field by field. */
+static int
+result_equal(const struct ipmap_result *x, const struct ipmap_result *y)
+{
+	return strcmp(x->customer, y->customer) == 0 &&
+	    strcmp(x->address, y->address) == 0 &&
+	    ipaddr_cmp(&x->prefix, &y->prefix) == 0 && x->plen == y->plen &&
+	    x->valid_from == y->valid_from &&
+	    x->valid_until == y->valid_until && x->port_lo == y->port_lo &&
+	    x->port_hi == y->port_hi && x->serial == y->serial;
+}
+
+/*
+ * Non-zero if the span lookup of [t, t] gives what ipmap_lookup() gives
+ * at t: the same status and, when found, the same one answer.
+ */
+static int
+span_point_agrees(ipmap_t *map, const struct ipaddr *a, int64_t t, int port)
+{
+	struct ipmap_holders h;
+	struct ipmap_result r;
+	int	 st, sst;
+
+	memset(&r, 0, sizeof(r));
+	st = ipmap_lookup(map, a, t, port, &r);
+	sst = ipmap_lookup_span(map, a, t, t, port, &h);
+	if (st != sst)
+		return 0;
+	switch (st) {
+	case IPMAP_FOUND:
+		return h.n == 1 && !h.gap && !h.ambiguous && !h.more &&
+		    result_equal(&h.holder[0], &r);
+	case IPMAP_NOTFOUND:
+		return h.n == 0 && h.gap && !h.ambiguous;
+	case IPMAP_AMBIGUOUS:
+		return h.n == 0 && !h.gap && h.ambiguous &&
+		    h.serial == r.serial;
+	}
+	return 1;
+}
+
+/* The span cases, on the map in directory mapdir built from csv. */
+static void
+test_span(const char *mapdir, const char *csv)
+{
+	static const char *points[] = { TMIN, T2014, T2015, T2015J,
+	    "2015-06-01T00:00:00Z", "2015-07-01T00:00:00Z", T2016, T2018,
+	    "2014-12-31T23:59:59Z", "2015-12-31T23:59:59Z", TMAX };
+	static const int ports[] = { -1, 0, 1024, 2048, 4095, 5000 };
+	struct ipmap_build_result res;
+	struct ipmap_holders h;
+	struct ipaddr	 a;
+	buf_t		 errs;
+	ipmap_t		*map;
+	char		 names[IPMAP_HOLDERS_MAX * IPMAP_CUSTOMER_MAX];
+	char		 err[512];
+	int64_t		 t0, t1;
+	size_t		 i, j, k, bad;
+	int		 st;
+	uint64_t	 serial_a;
+
+	buf_init(&errs, 1 << 20);
+	ok(write_file(csv, span_source) == 0, "span: source written");
+	if (!ok(ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0,
+	    "span: the source loads"))
+		diag("%s", errs.data);
+	map = ipmap_open(mapdir, err, sizeof(err));
+	for (i = 0; i < sizeof(span_cases) / sizeof(span_cases[0]); i++) {
+		if (ipaddr_parse(span_cases[i].ip, strlen(span_cases[i].ip), 0,
+		    &a) == -1 || test_time(span_cases[i].t0, &t0) == -1 ||
+		    test_time(span_cases[i].t1, &t1) == -1) {
+			ok(0, "span case %zu parses", i);
+			continue;
+		}
+		memset(&h, 0x55, sizeof(h));
+		st = ipmap_lookup_span(map, &a, t0, t1, span_cases[i].port, &h);
+		holder_names(&h, names, sizeof(names));
+		if (!ok(st == span_cases[i].status &&
+		    strcmp(names, span_cases[i].holders) == 0 &&
+		    h.gap == span_cases[i].gap &&
+		    h.ambiguous == span_cases[i].ambiguous &&
+		    h.more == span_cases[i].more && h.serial == res.serial,
+		    "span %s over [%s, %s] port %d: status %d, holders \"%s\","
+		    " gap %d, ambiguous %d, more %d", span_cases[i].ip,
+		    span_cases[i].t0, span_cases[i].t1, span_cases[i].port,
+		    span_cases[i].status, span_cases[i].holders,
+		    span_cases[i].gap, span_cases[i].ambiguous,
+		    span_cases[i].more))
+			diag("  got status %d, holders \"%s\", gap %d, "
+			    "ambiguous %d, more %d, serial %llu", st, names,
+			    h.gap, h.ambiguous, h.more,
+			    (unsigned long long)h.serial);
+	}
+
+	/* Each holder is its answer at the latest instant it held. */
+	ipaddr_parse("172.16.1.1", 10, 0, &a);
+	test_time(T2014, &t0);
+	test_time(T2018, &t1);
+	ok(ipmap_lookup_span(map, &a, t0, t1, -1, &h) == IPMAP_FOUND &&
+	    h.n == 1 && h.holder[0].plen == 16 &&
+	    strcmp(h.holder[0].address, "same16@example.com") == 0,
+	    "span: one holder on two prefixes keeps the latest (the /16)");
+	test_time("2015-12-31T23:59:59Z", &t1);
+	ok(ipmap_lookup_span(map, &a, t0, t1, -1, &h) == IPMAP_FOUND &&
+	    h.n == 1 && h.holder[0].plen == 24 &&
+	    h.holder[0].valid_from == 1420070400 &&
+	    h.holder[0].valid_until == 1451606400 &&
+	    strcmp(h.holder[0].address, "same24@example.com") == 0,
+	    "span: ... and the /24 with its validity when it ends there");
+	ipaddr_parse("203.0.113.1", 11, 0, &a);
+	ok(ipmap_lookup_span(map, &a, t0, t1, -1, &h) == IPMAP_FOUND &&
+	    h.n == 2 && h.holder[0].plen == 24 && h.holder[1].plen == 28 &&
+	    h.holder[1].valid_until == 1451606400,
+	    "span: nested holders carry their own prefix and validity");
+
+	/* A window of one instant answers as ipmap_lookup(). */
+	bad = 0;
+	for (i = 0; i < sizeof(span_cases) / sizeof(span_cases[0]); i++)
+		for (j = 0; j < sizeof(points) / sizeof(points[0]); j++)
+			for (k = 0; k < sizeof(ports) / sizeof(ports[0]);
+			    k++) {
+				if (ipaddr_parse(span_cases[i].ip,
+				    strlen(span_cases[i].ip), 0, &a) == -1 ||
+				    test_time(points[j], &t0) == -1 ||
+				    !span_point_agrees(map, &a, t0, ports[k]))
+					bad++;
+			}
+	is_int(bad, 0, "span: [t, t] equals ipmap_lookup at t (%zu points)",
+	    sizeof(span_cases) / sizeof(span_cases[0]) *
+	    (sizeof(points) / sizeof(points[0])) *
+	    (sizeof(ports) / sizeof(ports[0])));
+
+	/* Bad arguments. */
+	ipaddr_parse("192.0.2.1", 9, 0, &a);
+	is_int(ipmap_lookup_span(map, &a, 2, 1, -1, &h), IPMAP_ERROR,
+	    "span: t0 > t1 is an error");
+	a.family = 99;
+	is_int(ipmap_lookup_span(map, &a, 1, 2, -1, &h), IPMAP_ERROR,
+	    "span: an address of no family is an error");
+
+	/* A pinned thread's span answers from its generation. */
+	ipaddr_parse("192.0.2.1", 9, 0, &a);
+	serial_a = ipmap_pin(map);
+	buf_reset(&errs);
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "192.0.2.0/24,later,later@example.com\n") == 0 &&
+	    ipmap_build_file(mapdir, csv, NULL, &errs, &res) == 0,
+	    "span: a new map loaded while pinned");
+	ok(ipmap_lookup_span(map, &a, INT64_MIN + 1, INT64_MAX, -1, &h) ==
+	    IPMAP_FOUND && h.n == 2 && h.serial == serial_a &&
+	    h.holder[1].serial == serial_a,
+	    "span: pinned, the old map answers");
+	ipmap_unpin(map);
+	ok(ipmap_lookup_span(map, &a, INT64_MIN + 1, INT64_MAX, -1, &h) ==
+	    IPMAP_FOUND && h.n == 1 && h.serial == res.serial &&
+	    strcmp(h.holder[0].customer, "later") == 0,
+	    "span: unpinned, the new map answers");
+	ipmap_close(map);
+
+	/* No map: an error, never a miss. */
+	map = ipmap_open(csv, err, sizeof(err));
+	is_int(ipmap_lookup_span(map, &a, 1, 2, -1, &h), IPMAP_ERROR,
+	    "span: without a map is an error");
+	ipmap_close(map);
+	buf_free(&errs);
 }
 
 /* Look up text ip at RFC 3339 time; status, customer into cust. */
@@ -390,6 +710,11 @@ main(void)
 	ok(look(map, "10.1.1.1", T2014, -1, &r) == IPMAP_FOUND &&
 	    strcmp(r.customer, "pin-d") == 0,
 	    "a new file under the old name is taken (got %s)", r.customer);
+
+	/* Holders over a window, on a map of their own. */
+	snprintf(mapdir, sizeof(mapdir), "%s/spanmap", dir);
+	snprintf(csv, sizeof(csv), "%s/span.csv", dir);
+	test_span(mapdir, csv);
 
 	/* Dump. */
 	snprintf(csv, sizeof(csv), "%s/dump.csv", dir);

@@ -4,6 +4,11 @@
  * source rows written here independently of the library's flattening.
  * Then the map is dumped, the dump loaded into a second map directory,
  * and the two must give the same answers (load(dump(x)) == x).
+ * Last, a second random map whose prefixes change hands many times, with
+ * gaps and port splits, and random windows of time: every answer of
+ * ipmap_lookup_span() is compared with the brute-force answer at every
+ * instant where any row of the map starts or stops, and on each side of
+ * it.
  */
 #include "config.h"
 
@@ -21,6 +26,10 @@
 #define NPREFIX		3000
 #define NLOOKUP		40000
 #define MAXROWS		(NPREFIX * 8)
+#define NSPANPREFIX	1500
+#define NSPAN		20000
+#define NSPANTIME	12	/* instants where rows of the span map
+				 * start or stop */
 
 struct row {
 	struct ipaddr	 net;
@@ -189,17 +198,19 @@ contains(const struct row *r, const struct ipaddr *ip)
 /*
  * The expected answer by brute force: the longest prefix holding ip that
  * has a row valid at when (and holding port, if given); ambiguous if
- * those rows name more than one customer.
+ * those rows name more than one customer.  Among the nv rows of v.
  */
 static int
-oracle(const struct ipaddr *ip, int64_t when, int port, const char **cust,
-    int *plen)
+oracle_among(const struct row *v, int nv, const struct ipaddr *ip,
+    int64_t when, int port, const char **cust, int *plen,
+    const struct row **hit)
 {
 	int	 i, best = -1, status = IPMAP_NOTFOUND;
 
 	*cust = NULL;
-	for (i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
+	*hit = NULL;
+	for (i = 0; i < nv; i++) {
+		const struct row *r = &v[i];
 
 		if (!contains(r, ip) || r->plen < best)
 			continue;
@@ -213,12 +224,21 @@ oracle(const struct ipaddr *ip, int64_t when, int port, const char **cust,
 		if (r->plen > best) {
 			best = r->plen;
 			*cust = r->cust;
+			*hit = r;
 			status = IPMAP_FOUND;
 		} else if (strcmp(*cust, r->cust) != 0)
 			status = IPMAP_AMBIGUOUS;
 	}
 	*plen = best;
 	return status;
+}
+
+/* The expected answer by brute force over all the rows. */
+static int
+oracle(const struct ipaddr *ip, int64_t when, int port, const char **cust,
+    int *plen, const struct row **hit)
+{
+	return oracle_among(rows, nrows, ip, when, port, cust, plen, hit);
 }
 
 /* Write the rows as CSV in a shuffled order. */
@@ -288,6 +308,197 @@ random_addr(struct ipaddr *ip)
 		ip->a[3] ^= (uint8_t)(1 << (rnd() % 8));
 }
 
+static int64_t span_times[NSPANTIME];
+
+/* Instant k of the span map, or an open end for k < 0 or past the last. */
+static int64_t
+span_time(int k)
+{
+	return k < 0 || k >= NSPANTIME ? INT64_MIN : span_times[k];
+}
+
+/*
+ * Make the rows of the span map: each prefix is held in turn by a few
+ * customers (some twice), with gaps, and some by port blocks for a while.
+ */
+static void
+make_span_rows(void)
+{
+	struct ipaddr	 ip;
+	int		 plen, p, k, n, cust, at, next, lo;
+
+	nrows = 0;
+	for (k = 0; k < NSPANTIME; k++)
+		span_times[k] = 1400000000 + 1000 * (int64_t)k;
+	for (p = 0; p < NSPANPREFIX; p++) {
+		do
+			random_prefix(&ip, &plen);
+		while (seen(&ip, plen));
+		cust = (int)(rnd() % 500);
+		/* A timeline of segments [at, next), open at either end. */
+		at = rnd() % 2 ? -1 : (int)(rnd() % 4);
+		n = 1 + (int)(rnd() % 6);
+		for (k = 0; k < n && at < NSPANTIME; k++, at = next) {
+			next = at + 1 + (int)(rnd() % 4);
+			if (k == n - 1 && rnd() % 2)
+				next = NSPANTIME;	/* open end */
+			if (rnd() % 5 == 0)
+				continue;		/* a gap */
+			if (rnd() % 6 == 0) {
+				/* Port blocks for the segment. */
+				for (lo = 1024; lo < 4096; lo += 1024)
+					add_row(&ip, plen, span_time(at),
+					    span_time(next), lo, lo + 1023,
+					    cust + (int)(rnd() % 5));
+				continue;
+			}
+			add_row(&ip, plen, span_time(at), span_time(next), -1,
+			    -1, cust + (int)(rnd() % 5));
+		}
+	}
+}
+
+/* Order of int64_t values for qsort(). */
+static int
+cmp_i64(const void *x, const void *y)
+{
+	int64_t	 a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The brute-force holders of ip over [t0, t1], as ipmap_lookup_span():
+ * the answer at t0, t1, and at each instant where any row of the map
+ * starts or stops and on each side of it, in time order.  holder points
+ * into a copy of the rows that hold ip, valid until the next call.
+ */
+static int
+span_oracle(const struct ipaddr *ip, int64_t t0, int64_t t1, int port,
+    const struct row **holder, int *n, int *more, int *gap, int *amb)
+{
+	static struct row sub[MAXROWS];
+	const struct row *hit;
+	const char	*cust;
+	int64_t		 cand[3 * NSPANTIME + 2], t;
+	int		 nc = 0, nsub = 0, i, j, d, st, plen;
+
+	*n = *more = *gap = *amb = 0;
+	for (i = 0; i < nrows; i++)
+		if (contains(&rows[i], ip))
+			sub[nsub++] = rows[i];
+	cand[nc++] = t0;
+	cand[nc++] = t1;
+	for (i = 0; i < NSPANTIME; i++)
+		for (d = -1; d <= 1; d++)
+			cand[nc++] = span_times[i] + d;
+	qsort(cand, (size_t)nc, sizeof(cand[0]), cmp_i64);
+	for (i = 0; i < nc; i++) {
+		t = cand[i];
+		if ((i > 0 && t == cand[i - 1]) || t < t0 || t > t1)
+			continue;
+		st = oracle_among(sub, nsub, ip, t, port, &cust, &plen, &hit);
+		if (st == IPMAP_NOTFOUND)
+			*gap = 1;
+		else if (st == IPMAP_AMBIGUOUS)
+			*amb = 1;
+		else {
+			for (j = 0; j < *n; j++)
+				if (strcmp(holder[j]->cust, cust) == 0)
+					break;
+			if (j < *n)
+				holder[j] = hit;
+			else if (*n < IPMAP_HOLDERS_MAX)
+				holder[(*n)++] = hit;
+			else
+				*more = 1;
+		}
+	}
+	if (*amb)
+		return IPMAP_AMBIGUOUS;
+	return *n > 0 ? IPMAP_FOUND : IPMAP_NOTFOUND;
+}
+
+/* A random instant for a window: near a row's edge, or anywhere. */
+static int64_t
+span_random_time(void)
+{
+	switch (rnd() % 6) {
+	case 0:
+		return INT64_MIN + 1;
+	case 1:
+		return INT64_MAX;
+	case 2:
+		return span_times[0] - 1 + (int64_t)(rnd() % (1000 *
+		    NSPANTIME + 2));
+	default:
+		return span_times[rnd() % NSPANTIME] + (int64_t)(rnd() % 3) - 1;
+	}
+}
+
+/*
+ * Random windows over the span map in mapdir; the number of answers that
+ * differ from span_oracle().
+ */
+static int
+span_check(const char *mapdir, int *found, int *gaps, int *amb, int *more)
+{
+	static const int ports[] = { -1, -1, -1, 1024, 2047, 2048, 3072,
+	    4096, 80 };
+	const struct row *want[IPMAP_HOLDERS_MAX];
+	struct ipmap_holders h;
+	struct ipaddr	 ip;
+	char		 err[512], a[IPADDR_STRLEN];
+	ipmap_t		*map;
+	int64_t		 t0, t1, t;
+	int		 i, j, st, wst, wn, wmore, wgap, wamb, port, bad = 0;
+
+	if ((map = ipmap_open(mapdir, err, sizeof(err))) == NULL)
+		return NSPAN;
+	for (i = 0; i < NSPAN; i++) {
+		random_addr(&ip);
+		t0 = span_random_time();
+		t1 = rnd() % 8 == 0 ? t0 : span_random_time();
+		if (t0 > t1) {
+			t = t0;
+			t0 = t1;
+			t1 = t;
+		}
+		port = ports[rnd() % (sizeof(ports) / sizeof(ports[0]))];
+		wst = span_oracle(&ip, t0, t1, port, want, &wn, &wmore, &wgap,
+		    &wamb);
+		st = ipmap_lookup_span(map, &ip, t0, t1, port, &h);
+		*found += st == IPMAP_FOUND;
+		*gaps += h.gap && h.n > 0;
+		*amb += st == IPMAP_AMBIGUOUS;
+		*more += h.more;
+		for (j = 0; j < wn && (size_t)wn == h.n; j++)
+			if (strcmp(h.holder[j].customer, want[j]->cust) != 0 ||
+			    strcmp(h.holder[j].address, want[j]->addr) != 0 ||
+			    h.holder[j].plen != want[j]->plen ||
+			    h.holder[j].valid_from != want[j]->from ||
+			    h.holder[j].valid_until != want[j]->until ||
+			    h.holder[j].port_lo != want[j]->plo)
+				break;
+		if (st == wst && (size_t)wn == h.n && j == wn &&
+		    h.more == wmore && h.gap == wgap && h.ambiguous == wamb)
+			continue;
+		if (bad++ < 10) {
+			ipaddr_format(&ip, a, sizeof(a));
+			diag("%s over [%lld, %lld] port %d: got %d, %zu "
+			    "holders (%s...), gap %d, ambiguous %d; "
+			    "want %d, %d holders (%s...), gap %d, "
+			    "ambiguous %d", a,
+			    (long long)t0, (long long)t1, port, st, h.n,
+			    h.n ? h.holder[0].customer : "", h.gap,
+			    h.ambiguous, wst, wn, wn ? want[0]->cust : "",
+			    wgap, wamb);
+		}
+	}
+	ipmap_close(map);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -300,9 +511,11 @@ main(void)
 	char		 dir[256], mapdir[300], mapdir2[300], csv[300];
 	char		 dump[300], err[512], a[IPADDR_STRLEN], cmd[600];
 	const char	*tmp = getenv("TMPDIR"), *cust;
+	const struct row *hit;
 	buf_t		 errs;
 	ipmap_t		*map, *map2;
 	int		 i, st, bad = 0, bad2 = 0, found = 0, amb = 0;
+	int		 gaps = 0, more = 0;
 	int64_t		 when;
 	FILE		*fp;
 
@@ -348,7 +561,7 @@ main(void)
 		random_addr(&ip);
 		when = times[rnd() % 4] + (int64_t)(rnd() % 3) - 1;
 		port = ports[rnd() % (sizeof(ports) / sizeof(ports[0]))];
-		want = oracle(&ip, when, port, &cust, &wplen);
+		want = oracle(&ip, when, port, &cust, &wplen, &hit);
 		st = ipmap_lookup(map, &ip, when, port, &r);
 		found += st == IPMAP_FOUND;
 		amb += st == IPMAP_AMBIGUOUS;
@@ -386,6 +599,25 @@ main(void)
 
 	ipmap_close(map);
 	ipmap_close(map2);
+
+	/* Windows of time over a map that changes hands often. */
+	make_span_rows();
+	diag("span map: %d rows over %d prefixes", nrows, NSPANPREFIX);
+	snprintf(mapdir, sizeof(mapdir), "%s/spanmap", dir);
+	buf_reset(&errs);
+	ok(write_source(csv) == 0, "random span source written");
+	if (!ok(ipmap_build_file(mapdir, csv, NULL, &errs, NULL) == 0,
+	    "random span source loads"))
+		diag("%s", errs.data);
+	found = amb = 0;
+	bad = span_check(mapdir, &found, &gaps, &amb, &more);
+	diag("%d found (%d with a gap), %d ambiguous, %d with more holders "
+	    "than fit", found, gaps, amb, more);
+	is_int(bad, 0, "%d random windows agree with the brute-force scan at "
+	    "every edge", NSPAN);
+	ok(found > NSPAN / 4 && gaps > 100 && amb > 100 && more > 0 &&
+	    found + amb < NSPAN - 100,
+	    "the windows exercised holders, gaps, misses and ambiguity");
 	buf_free(&errs);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

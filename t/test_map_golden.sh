@@ -1,6 +1,7 @@
 #!/bin/sh
 # test_map_golden.sh - golden-file tests of abuse-map(8): load, dump,
-# lookup and stat of t/map/good.csv, load(dump(x)) == x, and every class
+# lookup and stat of t/map/good.csv, load(dump(x)) == x, lookup -w (the
+# holders over a window of time) of t/map/span.csv, and every class
 # of bad input in t/map/bad-*.csv: each error with its line number
 # (bad-X.csv against bad-X.ref), exit status 1, and the previous map still
 # in service.  MAP_GOLDEN_REGEN=1 rewrites the .ref files instead.
@@ -30,16 +31,18 @@ compare() {
 	fi
 }
 
-# run the lookups of good.queries against map dir $1 into file $2
+# run the lookups of file $3 (default good.queries) against map dir $1
+# into file $2
 queries() {
 	qmap=$1
 	qout=$2
+	qfile=${3:-good.queries}
 	: > "$qout"
 	while IFS= read -r q; do
 		eval "set -- $q"
 		"$tool" lookup -m "$qmap" "$@" >> "$qout" 2>&1
 		echo "exit $?" >> "$qout"
-	done < "$data/good.queries"
+	done < "$data/$qfile"
 }
 
 # Load, dump, lookup, stat.
@@ -86,6 +89,26 @@ tap $? "the map loaded from the dump answers as the original"
 "$tool" dump -m "$tmp/map2" > "$tmp/dump2" 2>&1
 cmp -s "$tmp/dump" "$tmp/dump2"
 tap $? "dump(load(dump(x))) == dump(x)"
+
+# The holders over a window of time.
+(cd "$data" && "$tool" load -q -m "$tmp/spanmap" span.csv) > "$tmp/out" 2>&1
+tap $? "span.csv loads"
+queries "$tmp/spanmap" "$tmp/span" span.queries
+compare "$tmp/span" span.lookup.ref "lookup -w output"
+for w in 2016-01-01..2015-01-01 2015-01-01 ..2015-01-01 2015-01-01..; do
+	"$tool" lookup -m "$tmp/spanmap" -w "$w" 192.0.2.1 > /dev/null 2>&1
+	[ $? -eq 2 ]
+	tap $? "-w $w is a bad window: exit 2"
+done
+"$tool" lookup -m "$tmp/spanmap" -w 2015-01-01..2016-01-01 -t 2015-01-01 \
+    192.0.2.1 > /dev/null 2>&1
+[ $? -eq 2 ]
+tap $? "-w and -t together exit 2"
+"$tool" lookup -m "$tmp/nomap" -w 2015-01-01..2016-01-01 192.0.2.1 \
+    > "$tmp/out" 2>/dev/null
+st=$?
+[ $st -eq 1 ] && grep -q '^192.0.2.1	error$' "$tmp/out"
+tap $? "lookup -w without a map says error, exit 1"
 
 # Every class of bad input: messages, status, old map kept.
 "$tool" lookup -m "$map" 192.0.2.7 > "$tmp/before"

@@ -2,7 +2,7 @@
  * abuse-map.c - build, query and inspect the IP map of abuse-milter.
  *
  *	abuse-map load [-q] [-m MAPDIR] [--allow-empty] [--max-errors N] FILE.csv
- *	abuse-map lookup [-m MAPDIR] [-t TIME] [-p PORT] IP...
+ *	abuse-map lookup [-m MAPDIR] [-t TIME | -w FROM..TO] [-p PORT] IP...
  *	abuse-map dump [-m MAPDIR]
  *	abuse-map stat [-m MAPDIR]
  *
@@ -46,7 +46,8 @@ usage(int st)
 	fprintf(st ? stderr : stdout,
 	    "usage: %s load [-q] [-m mapdir] [--allow-empty] "
 	    "[--max-errors n] file.csv\n"
-	    "       %s lookup [-m mapdir] [-t time] [-p port] ip ...\n"
+	    "       %s lookup [-m mapdir] [-t time | -w from..to] [-p port] "
+	    "ip ...\n"
 	    "       %s dump [-m mapdir]\n"
 	    "       %s stat [-m mapdir]\n"
 	    "The map directory defaults to %s.\n",
@@ -158,6 +159,28 @@ cmd_load(int argc, char **argv)
 	return EX_OK_;
 }
 
+/*
+ * Parse the -w argument, "FROM..TO" with each end as for -t and FROM not
+ * after TO; 0, or -1.
+ */
+static int
+parse_window(const char *s, int64_t *t0, int64_t *t1)
+{
+	const char	*dots;
+	char		 from[128];
+	size_t		 len;
+
+	if ((dots = strstr(s, "..")) == NULL ||
+	    (len = (size_t)(dots - s)) >= sizeof(from))
+		return -1;
+	memcpy(from, s, len);
+	from[len] = '\0';
+	if (time_parse_arg(from, t0) == -1 || time_parse_arg(dots + 2, t1) == -1 ||
+	    *t0 > *t1)
+		return -1;
+	return 0;
+}
+
 /* Print one found answer. */
 static void
 print_found(const char *ip, const struct ipmap_result *r)
@@ -182,6 +205,39 @@ print_found(const char *ip, const struct ipmap_result *r)
 		printf("%d-%d\n", r->port_lo, r->port_hi);
 }
 
+/*
+ * Print the holders of one address over a window: a line per holder as
+ * print_found(), then "gap", "ambiguous" and "more holders" lines where
+ * they apply, or "not found" alone.  Returns the lookup's status.
+ */
+static int
+print_span(ipmap_t *map, const char *shown, const struct ipaddr *ip,
+    int64_t t0, int64_t t1, int port)
+{
+	struct ipmap_holders	 h;
+	size_t			 i;
+	int			 rc;
+
+	rc = ipmap_lookup_span(map, ip, t0, t1, port, &h);
+	if (rc == IPMAP_ERROR) {
+		printf("%s\terror\n", shown);
+		return rc;
+	}
+	if (rc == IPMAP_NOTFOUND) {
+		printf("%s\tnot found\n", shown);
+		return rc;
+	}
+	for (i = 0; i < h.n; i++)
+		print_found(shown, &h.holder[i]);
+	if (h.more)
+		printf("%s\tmore holders\n", shown);
+	if (h.gap)
+		printf("%s\tgap\n", shown);
+	if (h.ambiguous)
+		printf("%s\tambiguous\n", shown);
+	return rc;
+}
+
 /* abuse-map lookup. */
 static int
 cmd_lookup(int argc, char **argv)
@@ -190,12 +246,13 @@ cmd_lookup(int argc, char **argv)
 	struct ipaddr		 ip;
 	const char		*dir = DEFAULT_MAPDIR;
 	char			 err[512], shown[128], *end;
-	int64_t			 when = (int64_t)time(NULL);
+	int64_t			 when = (int64_t)time(NULL), t0 = 0, t1 = 0;
 	int			 ch, port = IPMAP_NO_PORT, st = EX_OK_, i;
+	int			 window = 0, timed = 0;
 	long			 n;
 	ipmap_t			*map;
 
-	while ((ch = getopt(argc, argv, "m:t:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "m:t:w:p:")) != -1) {
 		switch (ch) {
 		case 'm':
 			dir = optarg;
@@ -206,6 +263,15 @@ cmd_lookup(int argc, char **argv)
 				    progname, optarg);
 				usage(EX_USAGE_);
 			}
+			timed = 1;
+			break;
+		case 'w':
+			if (parse_window(optarg, &t0, &t1) == -1) {
+				fprintf(stderr, "%s: -w %s: not a window "
+				    "FROM..TO\n", progname, optarg);
+				usage(EX_USAGE_);
+			}
+			window = 1;
 			break;
 		case 'p':
 			errno = 0;
@@ -222,7 +288,7 @@ cmd_lookup(int argc, char **argv)
 			usage(EX_USAGE_);
 		}
 	}
-	if (optind == argc)
+	if (optind == argc || (timed && window))
 		usage(EX_USAGE_);
 	if ((map = ipmap_open(dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
@@ -236,6 +302,12 @@ cmd_lookup(int argc, char **argv)
 		    &ip) == -1) {
 			printf("%s\tinvalid address\n", shown);
 			st = EX_FAIL;
+			continue;
+		}
+		if (window) {
+			if (print_span(map, shown, &ip, t0, t1, port) ==
+			    IPMAP_ERROR)
+				st = EX_FAIL;
 			continue;
 		}
 		switch (ipmap_lookup(map, &ip, when, port, &r)) {
