@@ -84,6 +84,11 @@ struct candidate {
 	struct ipaddr	ip;
 	int		port;		/* -1 if none */
 	int64_t		time;		/* incident time used for the lookup */
+	int64_t		time_lo, time_hi;	/* the time it reads
+					   (INT64_MIN: none), then the
+					   window looked over */
+	int		uncertain;	/* several holders (or none at some
+					   instant) over the window */
 	const char	*rule;		/* rule name (owned by the rules_t) */
 	const char	*region;	/* region name (static) */
 	int		strength;	/* enum strength */

@@ -43,6 +43,7 @@ enum conf_type {
 	T_SOCKET,		/* a milter socket */
 	T_BOOL,			/* yes/no */
 	T_SECONDS,		/* a positive number of seconds */
+	T_DAYS,			/* a positive number of days */
 	T_OCTAL,		/* a file mode mask */
 	T_SIZE,			/* bytes, with k/M/G suffixes */
 	T_FACILITY,		/* a syslog facility */
@@ -97,6 +98,9 @@ static const struct conf_key keys[] = {
 	  "most complaints routed to one customer per period, or none" },
 	{ "MaxScanBytes", T_SIZE, OFF(max_scan_bytes), "4M",
 	  "bytes of each complaint read; the rest is ignored" },
+	{ "MaxIncidentAge", T_DAYS, OFF(max_incident_age), "180",
+	  "days before arrival an incident time may lie; older times count "
+	  "as that many days, and an unknown time is looked up over them" },
 	{ "StatsFile", T_OPTPATH, OFF(stats_file), "none",
 	  "file the counters are written to, Prometheus text format" },
 	{ "StatsInterval", T_SECONDS, OFF(stats_interval), "60",
@@ -471,6 +475,12 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 		if (parse_ulong(value, 86400, &ul) == -1 || ul == 0)
 			return fail(why, whylen, "%s: \"%s\" is not a number "
 			    "of seconds (1 to 86400)", k->name, safe);
+		*(int *)field = (int)ul;
+		return 0;
+	case T_DAYS:
+		if (parse_ulong(value, 3650, &ul) == -1 || ul == 0)
+			return fail(why, whylen, "%s: \"%s\" is not a number "
+			    "of days (1 to 3650)", k->name, safe);
 		*(int *)field = (int)ul;
 		return 0;
 	case T_OCTAL:

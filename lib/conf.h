@@ -58,6 +58,7 @@ struct conf {
 	size_t		 max_scan_bytes; /* MaxScanBytes */
 	char		*stats_file;	/* StatsFile, NULL if none */
 	int		 stats_interval; /* StatsInterval, seconds */
+	int		 max_incident_age; /* MaxIncidentAge, days */
 	struct conf_list auto_submitted_route; /* AutoSubmittedRoute */
 };
 

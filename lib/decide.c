@@ -35,6 +35,7 @@
 #include "timeparse.h"
 
 #define TIME_UNSET	INT64_MIN
+#define DAY		86400
 
 /* Start d as an empty keep. */
 static void
@@ -108,6 +109,8 @@ objection(const struct decision *d, int best, const struct candidate *found)
 			continue;
 		if (c->status == IPMAP_ERROR)
 			return "map-error";
+		if (c->uncertain)
+			return "time-uncertain";
 		if (c->status == IPMAP_AMBIGUOUS)
 			ambiguous = 1;
 		else if (c->status == IPMAP_FOUND &&
@@ -132,6 +135,7 @@ decide_class(struct decision *d, int best)
 	const char	*why;
 	size_t	 i;
 	int	 error = 0, ambiguous = 0, multi = 0, unknown = 0;
+	int	 uncertain = 0;
 
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
@@ -140,6 +144,8 @@ decide_class(struct decision *d, int best)
 			continue;
 		if (first == NULL)
 			first = c;
+		if (c->uncertain)
+			uncertain = 1;
 		switch (c->status) {
 		case IPMAP_ERROR:
 			error = 1;
@@ -164,6 +170,8 @@ decide_class(struct decision *d, int best)
 	take_ip(d, found != NULL ? found : first);
 	if (error)
 		d->reason = "map-error";
+	else if (uncertain)
+		d->reason = "time-uncertain";
 	else if (multi)
 		d->reason = "multi-customer";
 	else if (ambiguous)
@@ -206,6 +214,65 @@ shadow_roles(struct decision *d)
 	}
 }
 
+/*
+ * The window of time candidate c is looked up over.  Only the reporter's
+ * times count (never the reported message's Date:, which the spammer
+ * writes).  A time the complaint does not give, or one later than
+ * arrival + 1 day (a misread date, a clock far off), is unknown, and
+ * unknown is not "now": it is the whole window [arrival - age, arrival +
+ * 1 day], over which one customer must have held the address all along.
+ * A time read as a span (no zone: +-14 h; a day; day and month either
+ * way round) is looked up over all of the span.  A time the reporter
+ * gives before the window is taken as given: the map's history answers
+ * who held the address then, as a complaint replayed years later needs.
+ */
+static void
+window(struct candidate *c, int64_t arrival, int64_t age)
+{
+	int64_t	 wlo = arrival - age, whi = arrival + DAY;
+
+	if (c->time_lo == TIME_UNSET || c->time_lo > whi) {
+		c->time_lo = wlo;
+		c->time_hi = whi;
+	} else if (c->time_hi > whi)
+		c->time_hi = whi;
+	c->time = c->time_lo;
+}
+
+/*
+ * Look candidate c up over its window: at one instant when the window is
+ * one, else every holder over it.  One customer holding the address all
+ * along is found; several, or none at some instant of the window, leave
+ * the time uncertain (c->uncertain), which keeps the complaint.
+ */
+static void
+look_up(ipmap_t *map, struct candidate *c)
+{
+	struct ipmap_holders h;
+	int	 port = c->port >= 0 ? c->port : IPMAP_NO_PORT;
+
+	if (map == NULL) {
+		c->status = IPMAP_ERROR;
+		return;
+	}
+	if (c->time_lo == c->time_hi) {
+		c->status = ipmap_lookup(map, &c->ip, c->time, port, &c->res);
+		return;
+	}
+	c->status = ipmap_lookup_span(map, &c->ip, c->time_lo, c->time_hi,
+	    port, &h);
+	if (c->status == IPMAP_FOUND || c->status == IPMAP_AMBIGUOUS) {
+		c->res = h.holder[h.n > 0 ? h.n - 1 : 0];
+		c->res.serial = h.serial;
+	}
+	if (c->status == IPMAP_FOUND && (h.n != 1 || h.more || h.gap)) {
+		c->uncertain = 1;
+		c->time = c->res.valid_from != IPMAP_OPEN_END &&
+		    c->res.valid_from > c->time_lo ? c->res.valid_from :
+		    c->time_lo;
+	}
+}
+
 /* Decide on the evidence of complaint c (its kind aside). */
 static void
 decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
@@ -226,6 +293,7 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 		return;
 	}
 	cut = complaint_cuts(c, &d->cuts);
+	in.arrival = arrival;
 	kind_classify(in.hdr, in.nhdr, in.mime, in.mail_from, &kind);
 	d->kind = kind.kind;
 	d->kind_why = kind.why;
@@ -238,19 +306,16 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	d->ncand = out.ncand;
 	d->site_report = out.site_report;
 	shadow_roles(d);
-	d->time = out.has_incident ? out.incident : arrival;
 	/* Every lookup of this decision answers from one map generation. */
 	d->map_serial = map != NULL ? ipmap_pin(map) : 0;
 	for (i = 0; i < d->ncand; i++) {
 		cd = &d->cand[i];
-		if (cd->time == TIME_UNSET)
-			cd->time = d->time;
-		if (map == NULL)
-			cd->status = IPMAP_ERROR;
-		else
-			cd->status = ipmap_lookup(map, &cd->ip, cd->time,
-			    cd->port >= 0 ? cd->port : IPMAP_NO_PORT,
-			    &cd->res);
+		if (cd->time_lo == TIME_UNSET && out.has_incident) {
+			cd->time_lo = out.incident;
+			cd->time_hi = out.incident_hi;
+		}
+		window(cd, arrival, rules_max_incident_age(rules));
+		look_up(map, cd);
 		if (cd->status == IPMAP_FOUND || cd->status == IPMAP_AMBIGUOUS)
 			d->map_serial = cd->res.serial;
 		if (cd->strength > best && !cd->transport &&
@@ -391,6 +456,17 @@ cuts_write(const struct complaint_cuts *cuts, buf_t *b, const char *open,
 	return 0;
 }
 
+/* Append a time as a JSON string, null if it cannot be written. */
+static int
+json_time(buf_t *b, int64_t t)
+{
+	char	 s[32];
+
+	if (time_format_rfc3339(t, s, sizeof(s)) == -1)
+		return buf_puts(b, "null");
+	return buf_json_str(b, s, strlen(s));
+}
+
 /* Append one candidate as JSON. */
 static int
 json_cand(buf_t *b, const struct candidate *c)
@@ -407,6 +483,11 @@ json_cand(buf_t *b, const struct candidate *c)
 	if (buf_puts(b, ",\"time\":") == -1 ||
 	    (time_format_rfc3339(c->time, t, sizeof(t)) == 0 ?
 	    buf_json_str(b, t, strlen(t)) : buf_puts(b, "null")) == -1)
+		return -1;
+	if (c->time_lo != c->time_hi && (buf_puts(b, ",\"window\":[") == -1 ||
+	    json_time(b, c->time_lo) == -1 || buf_putc(b, ',') == -1 ||
+	    json_time(b, c->time_hi) == -1 || buf_printf(b, "],\"holders\":"
+	    "\"%s\"", c->uncertain ? "several" : "one") == -1))
 		return -1;
 	if (buf_puts(b, ",\"rule\":") == -1 ||
 	    json_str_or_null(b, c->rule) == -1 ||

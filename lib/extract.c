@@ -53,9 +53,13 @@ extract_clear(struct extract_out *out)
 	out->ncand = 0;
 }
 
-/* Parse a time text: RFC 5322 and friends, then RFC 3339. */
+/*
+ * Parse a time text as the span it may mean (timeparse.h), the year a
+ * syslog line leaves out taken from the arrival time; RFC 3339 last.
+ */
 static int
-parse_time(const char *s, size_t len, int64_t *t)
+parse_time(const char *s, size_t len, int64_t arrival, int64_t *lo,
+    int64_t *hi)
 {
 	while (len > 0 && (*s == ' ' || *s == '\'' || *s == '"')) {
 		s++;
@@ -66,9 +70,12 @@ parse_time(const char *s, size_t len, int64_t *t)
 		len--;
 	if (len == 0)
 		return -1;
-	if (time_parse_date(s, len, t) == 0)
+	if (time_parse_span(s, len, arrival, lo, hi) == 0)
 		return 0;
-	return time_parse_rfc3339(s, len, t);
+	if (time_parse_rfc3339(s, len, lo) == -1)
+		return -1;
+	*hi = *lo;
+	return 0;
 }
 
 /* Read a port group; -1 if none or out of range. */
@@ -108,7 +115,7 @@ note_unreadable(struct extract_out *o, int strength)
  * there. */
 static void
 add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
-    const struct rule *r, const char *region)
+    int64_t thi, const struct rule *r, const char *region)
 {
 	struct extract_out *o = x->out;
 	struct candidate *c;
@@ -140,6 +147,8 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 	c->ip = *ip;
 	c->port = port;
 	c->time = t;
+	c->time_lo = t;
+	c->time_hi = thi;
 	c->rule = r->name;
 	c->region = region;
 	c->strength = r->strength;
@@ -156,14 +165,16 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 {
 	struct xctx	*x = arg;
 	struct ipaddr	 ip;
-	int64_t		 t = TIME_UNSET;
+	int64_t		 t = TIME_UNSET, thi = TIME_UNSET;
 	int		 port, tport, plen;
 
-	if (h->time != NULL && parse_time(h->time, h->timelen, &t) == -1)
-		t = TIME_UNSET;
+	if (h->time != NULL && parse_time(h->time, h->timelen,
+	    x->in->arrival, &t, &thi) == -1)
+		t = thi = TIME_UNSET;
 	if (r->g_ip[0] == 0) {
 		if (t != TIME_UNSET && !x->out->has_incident) {
 			x->out->incident = t;
+			x->out->incident_hi = thi;
 			x->out->has_incident = 1;
 			x->out->incident_rule = r->name;
 			return 1;
@@ -199,7 +210,7 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 	}
 	if (ipaddr_is_reserved(&ip))
 		return 0;
-	add_cand(x, &ip, port, t, r, x->region);
+	add_cand(x, &ip, port, t, thi, r, x->region);
 	return x->out->nomem ? -1 : 0;
 }
 
@@ -592,13 +603,15 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 		for (k = 0; rc != -1 && k < rr.ncontested; k++)
 			add_cand(x, &rr.contested[k].ip, rr.contested[k].port,
 			    rr.contested[k].has_time ? rr.contested[k].time :
-			    TIME_UNSET, rr.contested[k].rule, "contested");
+			    TIME_UNSET, rr.contested[k].has_time ?
+			    rr.contested[k].time : TIME_UNSET,
+			    rr.contested[k].rule, "contested");
 		x->transport = 0;
 		if (rc != 1)
 			continue;
 		x->transport = s->region == MIME_SEG_FWD_HEADERS;
 		add_cand(x, &rr.ip, rr.port, rr.has_time ? rr.time :
-		    TIME_UNSET, rr.rule,
+		    TIME_UNSET, rr.has_time ? rr.time : TIME_UNSET, rr.rule,
 		    x->transport ? "forwarded" : "received");
 		x->transport = 0;
 	}

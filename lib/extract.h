@@ -29,12 +29,17 @@ struct extract_in {
 	pcre2_match_data	*md;	/* room for rules->max_groups */
 	const char		*mail_from;	/* envelope sender, NULL
 						   unknown */
+	int64_t			 arrival;	/* the year a date leaves
+						   out comes from it */
 };
 
 struct extract_out {
 	struct candidate	*cand;	/* malloc'd, ncand of them */
 	size_t			 ncand;
-	int64_t			 incident;	/* when has_incident */
+	int64_t			 incident;	/* when has_incident: the
+						   span [incident,
+						   incident_hi] it may mean */
+	int64_t			 incident_hi;
 	int			 has_incident;
 	const char		*incident_rule;
 	size_t			 errors;	/* PCRE2 failures (limits) */

@@ -83,6 +83,20 @@ strength_name(int strength)
 	}
 }
 
+/* Set the incident window's age; see rules.h. */
+void
+rules_set_max_incident_age(rules_t *rs, int64_t age)
+{
+	rs->max_age = age > 0 ? age : RULES_MAX_AGE_DEFAULT;
+}
+
+/* The incident window's age; see rules.h. */
+int64_t
+rules_max_incident_age(const rules_t *rs)
+{
+	return rs->max_age > 0 ? rs->max_age : RULES_MAX_AGE_DEFAULT;
+}
+
 /* Name of a role. */
 const char *
 role_name(int role)

@@ -68,6 +68,16 @@ enum role {
  * "mention"; "none" out of range). */
 const char *role_name(int role);
 
+/*
+ * The incident window: an incident time is bounded to [arrival - age,
+ * arrival + 1 day], and an unknown one is looked up over all of it
+ * (complaint.h).  age in seconds (MaxIncidentAge); the default is
+ * RULES_MAX_AGE_DEFAULT.  Call before the rules are shared.
+ */
+#define RULES_MAX_AGE_DEFAULT	(180 * 86400)
+void	 rules_set_max_incident_age(rules_t *rules, int64_t age);
+int64_t	 rules_max_incident_age(const rules_t *rules);
+
 /* Name of a strength ("weak", "strong", "authoritative"). */
 const char *strength_name(int strength);
 

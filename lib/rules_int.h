@@ -62,6 +62,7 @@ struct rules {
 	size_t			 max_matches;	/* per rule and segment */
 	char			 own[RULES_OWN_MAX][RULES_DOM_MAX];
 	int			 nown;		/* the provider's domains */
+	int64_t			 max_age;	/* MaxIncidentAge, seconds */
 };
 
 /* One match of a rule: the spans of its ip, port and time groups

@@ -117,6 +117,8 @@ own_domains(snapshot_t *s)
 		recv_domain(at + 1, len, d, sizeof(d));
 		(void)rules_add_own_domain(s->rules, d);
 	}
+	rules_set_max_incident_age(s->rules,
+	    (int64_t)s->conf->max_incident_age * 86400);
 }
 
 /* Load a snapshot. */

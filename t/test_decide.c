@@ -31,7 +31,10 @@ static const char map_csv[] =
     "203.0.113.0/28,C4,abuse@c4.example,,,1024-65535\n"
     "203.0.113.64/26,C5,abuse@c5.example,,2016-01-01T00:00:00Z,\n"
     "203.0.113.64/26,C6,abuse@c6.example,2016-01-01T00:00:00Z,,\n"
-    "2001:db8::/32,C1,abuse@c1.example,,,\n";
+    "2001:db8::/32,C1,abuse@c1.example,,,\n"
+    /* reassigned ten days before NOW */
+    "203.0.113.96/28,C7,abuse@c7.example,,2023-11-04T22:13:20Z,\n"
+    "203.0.113.96/28,C8,abuse@c8.example,2023-11-04T22:13:20Z,,\n";
 
 static const char rules_txt[] =
     "define IP (?:[0-9a-f:]*:[0-9a-f:.]+|\\d{1,3}(?:\\.\\d{1,3}){3})\n"
@@ -130,8 +133,38 @@ static const struct dcase cases[] = {
 	  "route", "route", "C5" },
 	{ "without an incident time the arrival time is used", NULL,
 	  "203.0.113.70", NULL, NULL, "route", "route", "C6" },
+	{ "an address reassigned within the window, no time given: "
+	  "time-uncertain", NULL, "203.0.113.100", NULL, NULL,
+	  "keep", "time-uncertain", "" },
+	{ "a time before the reassignment, with its zone: the then-holder",
+	  NULL, "203.0.113.100", NULL, "Wed, 1 Nov 2023 10:00:00 +0000",
+	  "route", "route", "C7" },
+	{ "a time after the reassignment, with its zone: the new holder",
+	  NULL, "203.0.113.100", NULL, "Mon, 13 Nov 2023 10:00:00 +0000",
+	  "route", "route", "C8" },
+	{ "a time without a zone within 14 h of the change: time-uncertain",
+	  NULL, "203.0.113.100", NULL, "2023-11-04 20:00:00",
+	  "keep", "time-uncertain", "" },
+	{ "a time without a zone far from the change: the then-holder",
+	  NULL, "203.0.113.100", NULL, "2023-10-20 20:00:00",
+	  "route", "route", "C7" },
+	{ "a named zone is read (CET): the then-holder", NULL,
+	  "203.0.113.100", NULL, "Fri, 3 Nov 2023 12:00:00 CET",
+	  "route", "route", "C7" },
+	{ "a time in the future is unknown: time-uncertain", NULL,
+	  "203.0.113.100", NULL, "Mon, 1 Jan 2024 10:00:00 +0000",
+	  "keep", "time-uncertain", "" },
+	{ "an unreadable time is unknown, not now: time-uncertain", NULL,
+	  "203.0.113.100", NULL, "the day before yesterday",
+	  "keep", "time-uncertain", "" },
 	{ "no candidate at all keeps", "Subject: abuse report\n\nnothing here\n",
 	  NULL, NULL, NULL, "keep", "no-ip", "" },
+	{ "the reported message's own Date: is no incident time",
+	  "Subject: abuse report\nContent-Type: multipart/mixed; boundary=o\n\n"
+	  "--o\nContent-Type: text/plain\n\nOffending IP: 203.0.113.100\n"
+	  "--o\nContent-Type: message/rfc822\n\nDate: Wed, 1 Nov 2023 "
+	  "10:00:00 +0000\nSubject: spam\n\nbuy\n--o--\n",
+	  NULL, NULL, NULL, "keep", "time-uncertain", "" },
 	{ "two customers in the strongest class keep",
 	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: 198.51.100.1\n",
 	  NULL, NULL, NULL, "keep", "multi-customer", "" },

@@ -18,7 +18,7 @@ rules="$srcdir/rules/abuse.rules"
 driver="$bd/t/dryrun_driver"
 map_tool="$bd/tools/abuse-map"
 milter="$bd/milter/abuse-milter"
-arrival=1700000000
+arrival=1711000000
 
 if [ ! -x "$driver" ]; then
 	echo "1..0 # SKIP t/dryrun_driver is not built"
