@@ -110,14 +110,16 @@ EOC
 		echo "ok 6 - abuse-milter -t takes the same decisions # SKIP abuse-milter -t printed nothing"
 		n=6
 	fi
-	# -a: the arrival time, used where the complaint gives none, in
+	# -a: the arrival time, whose window (MaxIncidentAge before it, a
+	# day after) is looked over where the complaint gives no time, in
 	# each form abuse-map lookup -t reads.
 	bad=0
 	for a in 2015-01-01T12:00:00Z "Thu, 1 Jan 2015 13:00:00 +0100" \
 	    @1420113600 1420113600; do
 		(cd "$fix" && "$milter" -c "$tmp/conf" -t -a "$a" \
 		    log-firewall.eml) >"$tmp/aout" 2>&1
-		grep -q '"time":"2015-01-01T12:00:00Z"' "$tmp/aout" ||
+		grep -q '"window":\["2014-07-05T12:00:00Z","2015-01-02T12:00:00Z"\]' \
+		    "$tmp/aout" ||
 		    { echo "# -a '$a':"; sed 's/^/# /' "$tmp/aout"; bad=1; }
 	done
 	check $bad "abuse-milter -t -a reads RFC 3339, a mail date and seconds"

@@ -281,7 +281,8 @@ main(int argc, char *argv[])
 	extract(rs, msg, &d);
 	ok(!has_cand(&d, "192.0.2.3", "fraud-only"),
 	    "if-report-type does not hold for another type");
-	is_int(d.time, 1700000000, "no incident time: the arrival time");
+	is_int(d.time, 1700000000 - 180 * 86400,
+	    "no incident time: the window from MaxIncidentAge before arrival");
 	decision_clear(&d);
 
 	/* sender domain */
