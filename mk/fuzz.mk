@@ -8,7 +8,7 @@
 FUZZ_MAIN = fuzz/standalone.c fuzz/fuzzutil.c fuzz/fuzz.h
 
 check_PROGRAMS += fuzz/fuzz_ipaddr fuzz/fuzz_rules fuzz/fuzz_conf \
-	fuzz/fuzz_mapcsv fuzz/fuzz_complaint
+	fuzz/fuzz_mapcsv fuzz/fuzz_complaint fuzz/fuzz_charset
 fuzz_fuzz_ipaddr_SOURCES = fuzz/fuzz_ipaddr.c $(FUZZ_MAIN)
 fuzz_fuzz_ipaddr_LDADD = $(LIBABUSE)
 fuzz_fuzz_rules_SOURCES = fuzz/fuzz_rules.c $(FUZZ_MAIN)
@@ -20,6 +20,8 @@ fuzz_fuzz_mapcsv_SOURCES = fuzz/fuzz_mapcsv.c $(FUZZ_MAIN)
 fuzz_fuzz_mapcsv_LDADD = $(LIBABUSE)
 fuzz_fuzz_complaint_SOURCES = fuzz/fuzz_complaint.c $(FUZZ_MAIN)
 fuzz_fuzz_complaint_LDADD = $(LIBABUSE)
+fuzz_fuzz_charset_SOURCES = fuzz/fuzz_charset.c $(FUZZ_MAIN)
+fuzz_fuzz_charset_LDADD = $(LIBABUSE)
 
 ## Hostile complaints and map rows; regression inputs of the fuzz targets.
 check_PROGRAMS += t/test_hostile
@@ -29,7 +31,7 @@ TESTS += t/test_hostile t/test_fuzz_regress.sh t/test_hostile_dryrun.sh
 dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile_dryrun.sh \
 	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh \
 	t/valgrind_postfix.sh
-EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
+EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_charset.dict fuzz/fuzz_rules.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict t/hostile/map.csv \
 	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp \
 	t/tsan.supp
