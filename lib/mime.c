@@ -862,6 +862,60 @@ utf8_trim(buf_t *b)
 	}
 }
 
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if none
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t	 k, len;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	c = s[0] & (0x7f >> len);
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * Make what iconv wrote to b from offset i on valid UTF-8 in place:
+ * glibc writes the code points of UCS-4 past U+10FFFF in the old 5- and
+ * 6-byte forms.  Each byte of a sequence that is not valid becomes '?'
+ * and sets *bad.
+ */
+static void
+utf8_fix(buf_t *b, size_t i, int *bad)
+{
+	const unsigned char *u = (const unsigned char *)b->data;
+	size_t	 n;
+
+	while (i < b->len) {
+		if ((n = utf8_seq(u + i, b->len - i)) > 0) {
+			i += n;
+			continue;
+		}
+		b->data[i++] = '?';
+		*bad = 1;
+	}
+}
+
 /*
  * Append len bytes of s to b, or what fits of them, cut on a character
  * boundary.  Returns 0, 1 when b reached its cap, -1 when out of memory.
@@ -962,6 +1016,7 @@ mime_to_utf8(const char *charset, const char *s, size_t len, size_t cap,
 	else {
 		rc = conv_append(cd, s, len, cs_unit(enc), &b, &bad);
 		(void)iconv_close(cd);
+		utf8_fix(&b, 0, &bad);
 		*how |= MIME_UTF8_CONVERTED;
 	}
 	if (rc == -1) {
@@ -994,11 +1049,13 @@ struct ew_run {
 static int
 ew_flush(struct ew_run *run, buf_t *out)
 {
+	size_t	 from = out->len;
 	int	 rc = 0, bad = 0;
 
 	if (run->cd != (iconv_t)-1 && run->raw.len > 0)
 		rc = conv_append(run->cd, run->raw.data, run->raw.len,
 		    cs_unit(run->cs), out, &bad);
+	utf8_fix(out, from, &bad);
 	buf_reset(&run->raw);
 	return rc;
 }
