@@ -186,9 +186,11 @@ charset() {
     { printf "\\$(printf '%03o' "$2")%s\n" "$3"; printf "$4"; } \
         >"$out/fuzz_charset/$1"
 }
-charset utf16le-bom 0 "" '\377\376I\000P\000:\000 \0001\000.\0002\000\n\000'
+charset utf16le-bom 0 "" \
+    '\377\376I\000P\000:\000 \0001\000.\0002\000\n\000'
 charset utf16be-nobom 0 utf-16 '\000I\000P\000:\000 \0001\000.\0002'
-charset utf16le-nobom 64 "" 'I\000P\000,\0001\0009\0002\000.\0000\000.\0002\000.\0001\000'
+charset utf16le-nobom 64 "" \
+    'I\000P\000,\0001\0009\0002\000.\0000\000.\0002\000.\0001\000'
 charset utf32le 0 "" '\377\376\000\000A\000\000\000'
 charset utf8-bom 0 utf-8 '\357\273\277Source-IP: 192.0.2.1'
 charset latin1 0 iso-8859-1 'Adresse IP source : 192.0.2.1 \351t\351'
@@ -200,7 +202,10 @@ charset big5 0 big5 '\264\372\270\325 192.0.2.1'
 charset gb2312 0 gb2312 '\262\342\312\324 192.0.2.1'
 charset unknown 0 x-no-such-charset 'caf\351 192.0.2.1'
 charset broken-utf8 0 iso-8859-15 '\244 and \377'
-charset ew-b 0 "" '=?utf-8?B?MTkyLjAuMi4x?= and =?iso-8859-1?q?caf=E9_?= =?ISO-8859-1?Q?x?='
-charset ew-split 0 "" '=?utf-8?B?w6k=?= =?utf-8?B?4oKs?= =?x-bad?B?QQ==?= =?utf-8?X?a?= =?utf-8?Q?a'
-charset ew-lang 0 "" '=?utf-8*en?Q?a=0Ab?= (=?koi8-r?B?+sHLwdo=?=)'
+charset ew-b 0 "" \
+    '=?utf-8?B?MTkyLjAuMi4x?= and =?iso-8859-1?q?caf=E9_?= =?ISO-8859-1?Q?x?='
+charset ew-split 0 "" \
+    '=?utf-8?B?w6k=?= =?utf-8?B?4oKs?= =?x-bad?B?QQ==?= =?utf-8?X?a?= =?utf-8?Q?a'
+charset ew-lang 0 "" \
+    '=?utf-8*en?Q?a=0Ab?= (=?koi8-r?B?+sHLwdo=?=)'
 exit 0

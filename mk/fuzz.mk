@@ -31,7 +31,8 @@ TESTS += t/test_hostile t/test_fuzz_regress.sh t/test_hostile_dryrun.sh
 dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile_dryrun.sh \
 	t/hostile/mkhostile.sh fuzz/run.sh fuzz/seeds.sh t/tsan.sh t/valgrind.sh \
 	t/valgrind_postfix.sh
-EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_charset.dict fuzz/fuzz_rules.dict \
+EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
+	fuzz/fuzz_charset.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict t/hostile/map.csv \
 	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp \
 	t/tsan.supp
