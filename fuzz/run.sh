@@ -94,7 +94,7 @@ sh "$top_srcdir/fuzz/seeds.sh" "$top_srcdir" "$FUZZ_DIR/seeds" || exit 1
 max_len() {
     case $1 in
     fuzz_ipaddr | fuzz_timeparse) echo 256 ;;
-    fuzz_rules | fuzz_conf | fuzz_received) echo 16384 ;;
+    fuzz_rules | fuzz_conf | fuzz_received | fuzz_charset) echo 16384 ;;
     *) echo 65536 ;;
     esac
 }

@@ -14,7 +14,7 @@ out=${2:?usage: seeds.sh SRCDIR OUTDIR}
 
 mkdir -p "$out/fuzz_ipaddr" "$out/fuzz_rules" "$out/fuzz_conf" \
     "$out/fuzz_mapcsv" "$out/fuzz_complaint" "$out/fuzz_timeparse" \
-    "$out/fuzz_received" || exit 1
+    "$out/fuzz_received" "$out/fuzz_charset" || exit 1
 
 # copy TARGET FILE...: copy existing regular files into the target's seeds.
 copy() {
@@ -229,4 +229,32 @@ Received: from helo.example.org (host.example.org [203.0.113.5] (may be forged))
 Received: from mx.example.org ([127.0.0.1]) by localhost (mx.example.org [127.0.0.1]) (amavisd-new, port 10024) with ESMTP id y; Mon, 4 Mar 2024 09:59:56 +0000
 Received: from mail-sor-f41.example.com (mail-sor-f41.example.com. [2001:db8::41]) by mx.google.com with SMTPS id z; Mon, 4 Mar 2024 09:59:55 +0000
 HDRS
+# Charsets: a cap byte, a charset name, LF, the text (see fuzz_charset.c).
+# charset SEED CAP NAME TEXT: write one seed (TEXT is a printf format).
+charset() {
+    { printf "\\$(printf '%03o' "$2")%s\n" "$3"; printf "$4"; } \
+        >"$out/fuzz_charset/$1"
+}
+charset utf16le-bom 0 "" \
+    '\377\376I\000P\000:\000 \0001\000.\0002\000\n\000'
+charset utf16be-nobom 0 utf-16 '\000I\000P\000:\000 \0001\000.\0002'
+charset utf16le-nobom 64 "" \
+    'I\000P\000,\0001\0009\0002\000.\0000\000.\0002\000.\0001\000'
+charset utf32le 0 "" '\377\376\000\000A\000\000\000'
+charset utf8-bom 0 utf-8 '\357\273\277Source-IP: 192.0.2.1'
+charset latin1 0 iso-8859-1 'Adresse IP source : 192.0.2.1 \351t\351'
+charset cp1252 8 windows-1252 '\200\200\200\223quoted\224'
+charset koi8r 0 KOI8-R '\372\301\313\301\332 192.0.2.1'
+charset sjis 0 Shift_JIS '\203e\203X\203g 192.0.2.1'
+charset iso2022jp 0 ISO-2022-JP '\033$B%%F%%9%%H\033(B 192.0.2.1'
+charset big5 0 big5 '\264\372\270\325 192.0.2.1'
+charset gb2312 0 gb2312 '\262\342\312\324 192.0.2.1'
+charset unknown 0 x-no-such-charset 'caf\351 192.0.2.1'
+charset broken-utf8 0 iso-8859-15 '\244 and \377'
+charset ew-b 0 "" \
+    '=?utf-8?B?MTkyLjAuMi4x?= and =?iso-8859-1?q?caf=E9_?= =?ISO-8859-1?Q?x?='
+charset ew-split 0 "" \
+    '=?utf-8?B?w6k=?= =?utf-8?B?4oKs?= =?x-bad?B?QQ==?= =?utf-8?X?a?= =?utf-8?Q?a'
+charset ew-lang 0 "" \
+    '=?utf-8*en?Q?a=0Ab?= (=?koi8-r?B?+sHLwdo=?=)'
 exit 0

@@ -101,6 +101,26 @@ dup_unfold(const char *s, size_t len)
 	return p;
 }
 
+/* Decode the RFC 2047 words of a Subject the rules read (*v replaced;
+ * a tail cut at MIME_FIELD_MAX counts as a dropped field). */
+static int
+subject_decode(struct complaint *c, char **v)
+{
+	char	*d;
+	size_t	 dlen;
+	int	 cut;
+
+	if ((d = mime_decode_2047(*v, strlen(*v), MIME_FIELD_MAX, &dlen,
+	    &cut)) == NULL) {
+		free(*v);
+		return -1;
+	}
+	free(*v);
+	*v = d;
+	c->fields_dropped += cut;
+	return 0;
+}
+
 /* Store one top-level field. */
 static int
 field_add(struct complaint *c, const char *name, size_t nlen,
@@ -124,6 +144,10 @@ field_add(struct complaint *c, const char *name, size_t nlen,
 	if ((n = dup_unfold(name, nlen)) == NULL)
 		return -1;
 	if ((v = dup_unfold(value, vlen)) == NULL) {
+		free(n);
+		return -1;
+	}
+	if (strcasecmp(n, "Subject") == 0 && subject_decode(c, &v) == -1) {
 		free(n);
 		return -1;
 	}

@@ -27,11 +27,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <iconv.h>
 
 #include "buf.h"
 #include "mime.h"
 
 #define MIME_BOUNDARY_MAX	200
+#define CS_NAME_MAX		40	/* a charset name and its NUL */
 #define MIME_NOSEG		SIZE_MAX
 
 struct mime {
@@ -54,6 +56,7 @@ struct ent {
 	char	 boundary[MIME_BOUNDARY_MAX];
 	char	 cte[32];
 	char	 name[MIME_NAME_MAX];
+	char	 charset[CS_NAME_MAX];
 	int	 attachment;
 };
 
@@ -163,6 +166,7 @@ mime_cap_name(int cap)
 		[MIME_CAP_RATIO] = "ratio",
 		[MIME_CAP_MEMBERS] = "members",
 		[MIME_CAP_FIELDS] = "fields",
+		[MIME_CAP_CHARSET] = "charset",
 	};
 
 	if (cap < 0 || cap >= MIME_CAP_COUNT)
@@ -562,6 +566,8 @@ ent_field(struct ent *e, const char *name, size_t nlen, const char *v,
 		copy_lower(e->ctype, sizeof(e->ctype), v, i);
 		(void)param_get(v, vlen, "boundary", e->boundary,
 		    sizeof(e->boundary));
+		(void)param_get(v, vlen, "charset", e->charset,
+		    sizeof(e->charset));
 		if (e->name[0] == '\0')
 			(void)param_get(v, vlen, "name", e->name,
 			    sizeof(e->name));
@@ -599,17 +605,27 @@ embhdr_cb(void *arg, const char *name, size_t nlen, const char *v,
     size_t vlen)
 {
 	struct embhdr *eh = arg;
+	char	*dec = NULL;
+	size_t	 dlen;
+	int	 rc = 0;
 
 	if (eh->e != NULL)
 		ent_field(eh->e, name, nlen, v, vlen);
+	if (nlen == 7 && strncasecmp(name, "Subject", 7) == 0 &&
+	    (dec = mime_decode_2047(v, vlen, MIME_FIELD_MAX, &dlen, NULL)) !=
+	    NULL) {
+		v = dec;
+		vlen = dlen;
+	}
 	if (buf_append(eh->b, name, nlen) == -1 ||
 	    buf_append(eh->b, ": ", 2) == -1 ||
 	    buf_append(eh->b, v, vlen) == -1 ||
 	    buf_putc(eh->b, '\n') == -1) {
 		eh->cut = 1;
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	free(dec);
+	return rc;
 }
 
 /* Does the file name end in ext (case-insensitive)? */
@@ -677,6 +693,549 @@ dup_mem(const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+/*
+ * Charsets.  A name from a message reaches iconv_open() only when it is
+ * short and made of the characters charset names use (no "/", so no
+ * iconv suffix and no path).
+ */
+
+/* Names in the wild that iconv spells otherwise. */
+static const struct {
+	const char *name, *iconv;
+} cs_alias[] = {
+	{ "unicode-1-1-utf-7", "UTF-7" },
+	{ "ks_c_5601-1987", "CP949" },
+	{ "x-sjis", "SHIFT_JIS" },
+	{ "gb2312", "GBK" },		/* GBK text is often sent as GB2312 */
+	{ "iso-8859-8-i", "ISO-8859-8" },
+};
+
+/* Copy a charset name, lowercased, into out; 0 if it is not one. */
+static int
+cs_name(const char *cs, char *out, size_t size)
+{
+	size_t	 i, n;
+
+	if (cs == NULL)
+		return 0;
+	n = strlen(cs);
+	if (n == 0 || n >= size)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)cs[i]) && strchr("-_.:+", cs[i])
+		    == NULL)
+			return 0;
+		out[i] = (char)tolower((unsigned char)cs[i]);
+	}
+	out[n] = '\0';
+	for (i = 0; i < sizeof(cs_alias) / sizeof(cs_alias[0]); i++)
+		if (strcmp(out, cs_alias[i].name) == 0)
+			str_copyn(out, size, cs_alias[i].iconv,
+			    strlen(cs_alias[i].iconv));
+	return 1;
+}
+
+/* Is the charset one whose text is copied as it is? */
+static int
+cs_plain(const char *cs)
+{
+	static const char *const plain[] = {
+		"us-ascii", "ascii", "utf-8", "utf8", "ansi_x3.4-1968",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(cs, plain[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is the text plain 7-bit ASCII, without NUL or ESC (ISO 2022)? */
+static int
+is_7bit(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0' ||
+		    s[i] == '\033')
+			return 0;
+	return 1;
+}
+
+/*
+ * The byte order mark at s: sets *enc to the charset and returns the
+ * mark's length, or returns 0 when there is none.
+ */
+static size_t
+bom_of(const unsigned char *s, size_t len, const char **enc)
+{
+	if (len >= 4 && s[0] == 0xff && s[1] == 0xfe && s[2] == 0 &&
+	    s[3] == 0) {
+		*enc = "UTF-32LE";
+		return 4;
+	}
+	if (len >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xfe &&
+	    s[3] == 0xff) {
+		*enc = "UTF-32BE";
+		return 4;
+	}
+	if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+		*enc = "UTF-8";
+		return 3;
+	}
+	if (len >= 2 && s[0] == 0xff && s[1] == 0xfe) {
+		*enc = "UTF-16LE";
+		return 2;
+	}
+	if (len >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+		*enc = "UTF-16BE";
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * UTF-16 without a mark, by its NUL pattern over the first 4 KiB: in
+ * text that is mostly Latin, one byte of each pair is NUL, always the
+ * same one; binary data has NULs on both sides or in pairs.  Returns
+ * "UTF-16LE", "UTF-16BE" or NULL.
+ */
+static const char *
+utf16_guess(const unsigned char *s, size_t len)
+{
+	size_t	 i, pairs, lo = 0, hi = 0, both = 0;
+
+	if (len > 4096)
+		len = 4096;
+	pairs = len / 2;
+	if (pairs < 2)
+		return NULL;
+	for (i = 0; i < pairs; i++) {
+		if (s[2 * i] == 0 && s[2 * i + 1] == 0)
+			both++;
+		else if (s[2 * i + 1] == 0)
+			lo++;		/* the high byte is 0: LE */
+		else if (s[2 * i] == 0)
+			hi++;
+	}
+	if (lo * 3 >= pairs && (hi + both) * 16 <= lo)
+		return "UTF-16LE";
+	if (hi * 3 >= pairs && (lo + both) * 16 <= hi)
+		return "UTF-16BE";
+	return NULL;
+}
+
+/* Code unit size of an encoding iconv is given (a sequence it rejects
+ * is skipped by one unit). */
+static size_t
+cs_unit(const char *enc)
+{
+	if (strncasecmp(enc, "utf-16", 6) == 0 ||
+	    strncasecmp(enc, "ucs-2", 5) == 0)
+		return 2;
+	if (strncasecmp(enc, "utf-32", 6) == 0 ||
+	    strncasecmp(enc, "ucs-4", 5) == 0)
+		return 4;
+	return 1;
+}
+
+/* Drop a UTF-8 sequence that a cut left incomplete at the end of b. */
+static void
+utf8_trim(buf_t *b)
+{
+	size_t	 i, need;
+	unsigned char c;
+
+	for (i = b->len; i > 0 && b->len - i < 4; i--) {
+		c = (unsigned char)b->data[i - 1];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c < 0x80)
+			return;
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (b->len - (i - 1) < need)
+			buf_truncate(b, i - 1);
+		return;
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if none
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t	 k, len;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	c = s[0] & (0x7f >> len);
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * Make what iconv wrote to b from offset i on valid UTF-8 in place:
+ * glibc writes the code points of UCS-4 past U+10FFFF in the old 5- and
+ * 6-byte forms.  Each byte of a sequence that is not valid becomes '?'
+ * and sets *bad.
+ */
+static void
+utf8_fix(buf_t *b, size_t i, int *bad)
+{
+	const unsigned char *u = (const unsigned char *)b->data;
+	size_t	 n;
+
+	while (i < b->len) {
+		if ((n = utf8_seq(u + i, b->len - i)) > 0) {
+			i += n;
+			continue;
+		}
+		b->data[i++] = '?';
+		*bad = 1;
+	}
+}
+
+/*
+ * Append len bytes of s to b, or what fits of them, cut on a character
+ * boundary.  Returns 0, 1 when b reached its cap, -1 when out of memory.
+ */
+static int
+put_cut(buf_t *b, const char *s, size_t len)
+{
+	if (buf_append(b, s, len) == 0)
+		return 0;
+	if (errno != EMSGSIZE)
+		return -1;
+	if (buf_append(b, s, b->cap - b->len) == -1 && errno != EMSGSIZE)
+		return -1;
+	utf8_trim(b);
+	return 1;
+}
+
+/*
+ * Convert s (len bytes) with cd, appending UTF-8 to b.  A sequence cd
+ * rejects becomes U+FFFD and is skipped by one unit; it, and a sequence
+ * cut at the end, set *bad.  Returns as put_cut().
+ */
+static int
+conv_append(iconv_t cd, const char *s, size_t len, size_t unit, buf_t *b,
+    int *bad)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	char	 chunk[8192], *in = (char *)s, *out;
+	size_t	 inleft = len, outleft, r, n;
+	int	 stop = 0, rc, e;
+
+	(void)iconv(cd, NULL, NULL, NULL, NULL);
+	while (!stop) {
+		out = chunk;
+		outleft = sizeof(chunk);
+		errno = 0;
+		if (inleft > 0)
+			r = iconv(cd, &in, &inleft, &out, &outleft);
+		else {
+			r = iconv(cd, NULL, NULL, &out, &outleft);
+			stop = 1;
+		}
+		e = errno;
+		n = sizeof(chunk) - outleft;
+		if (n > 0 && (rc = put_cut(b, chunk, n)) != 0)
+			return rc;
+		if (r != (size_t)-1 || e == E2BIG)
+			continue;
+		*bad = 1;
+		if (e != EILSEQ || stop)
+			break;		/* EINVAL: cut at the end */
+		if ((rc = put_cut(b, repl, 3)) != 0)
+			return rc;
+		n = unit < inleft ? unit : inleft;
+		in += n;
+		inleft -= n;
+	}
+	return 0;
+}
+
+/* Turn a part's text into UTF-8; see mime.h. */
+char *
+mime_to_utf8(const char *charset, const char *s, size_t len, size_t cap,
+    size_t *outlen, int *how)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char	*enc = NULL, *guess;
+	char		 cs[CS_NAME_MAX];
+	size_t		 skip;
+	iconv_t		 cd = (iconv_t)-1;
+	buf_t		 b;
+	int		 rc, bad = 0;
+
+	*how = 0;
+	buf_init(&b, cap);
+	if ((skip = bom_of(u, len, &enc)) > 0) {
+		s += skip;
+		len -= skip;
+	} else if ((guess = utf16_guess(u, len)) != NULL)
+		enc = guess;
+	else if (charset != NULL && *charset != '\0' &&
+	    !cs_name(charset, cs, sizeof(cs)))
+		bad = !is_7bit(s, len);	/* no charset name: not known */
+	else if (cs_name(charset, cs, sizeof(cs)) && !cs_plain(cs)) {
+		enc = cs;
+		if (strcmp(cs, "utf-16") == 0 || strcmp(cs, "ucs-2") == 0)
+			enc = "UTF-16BE";	/* no mark: RFC 2781 */
+		else if (strcmp(cs, "utf-32") == 0)
+			enc = "UTF-32BE";
+	}
+	if (enc != NULL && strcmp(enc, "UTF-8") == 0)
+		enc = NULL;
+	if (enc != NULL && (cd = iconv_open("UTF-8", enc)) == (iconv_t)-1 &&
+	    !is_7bit(s, len))
+		bad = 1;	/* not known: the text is read as it is */
+	if (cd == (iconv_t)-1)
+		rc = put_cut(&b, s, len);
+	else {
+		rc = conv_append(cd, s, len, cs_unit(enc), &b, &bad);
+		(void)iconv_close(cd);
+		utf8_fix(&b, 0, &bad);
+		*how |= MIME_UTF8_CONVERTED;
+	}
+	if (rc == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	if (rc == 1)
+		*how |= MIME_UTF8_CUT;
+	if (bad)
+		*how |= MIME_UTF8_BAD;
+	*outlen = b.len;
+	if (b.size == 0)
+		return dup_mem("", 0);
+	return b.data;
+}
+
+/*
+ * RFC 2047.  The words of one charset that follow each other are
+ * gathered in a run (a character may be split across two words) and
+ * converted together.
+ */
+struct ew_run {
+	iconv_t	 cd;			/* (iconv_t)-1: no run yet */
+	char	 cs[CS_NAME_MAX];
+	buf_t	 raw;			/* the run's decoded bytes */
+};
+
+/* Convert the run's bytes, append them to out and empty the run (its
+ * charset stays); as put_cut(). */
+static int
+ew_flush(struct ew_run *run, buf_t *out)
+{
+	size_t	 from = out->len;
+	int	 rc = 0, bad = 0;
+
+	if (run->cd != (iconv_t)-1 && run->raw.len > 0)
+		rc = conv_append(run->cd, run->raw.data, run->raw.len,
+		    cs_unit(run->cs), out, &bad);
+	utf8_fix(out, from, &bad);
+	buf_reset(&run->raw);
+	return rc;
+}
+
+/* Decode Q text (s, len) into w; -1 when w is full. */
+static int
+ew_q(const char *s, size_t len, buf_t *w)
+{
+	size_t	 i;
+	int	 h, l, rc;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '_')
+			rc = buf_putc(w, ' ');
+		else if (s[i] == '=' && i + 2 < len &&
+		    (h = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (l = hexval((unsigned char)s[i + 2])) >= 0) {
+			rc = buf_putc(w, h * 16 + l);
+			i += 2;
+		} else
+			rc = buf_putc(w, s[i]);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parse the encoded word at s (=?charset?enc?text?=, len bytes left):
+ * its charset into cs, its bytes into w.  Returns the word's length, or
+ * 0 when it is not a word.
+ */
+static size_t
+ew_parse(const char *s, size_t len, char *cs, size_t cssize, buf_t *w)
+{
+	const char	*q1, *q3, *text, *star;
+	char		 name[CS_NAME_MAX], *dec;
+	size_t		 dlen, tlen, n;
+	int		 enc, rc;
+
+	if (len < 8 || s[0] != '=' || s[1] != '?' ||
+	    (q1 = memchr(s + 2, '?', len - 2)) == NULL ||
+	    (size_t)(q1 - s) + 3 >= len || q1[2] != '?')
+		return 0;
+	enc = tolower((unsigned char)q1[1]);
+	text = q1 + 3;
+	if ((q3 = memchr(text, '?', len - (size_t)(text - s))) == NULL ||
+	    (size_t)(q3 - s) + 1 >= len || q3[1] != '=')
+		return 0;
+	tlen = (size_t)(q3 - text);
+	if (memchr(text, ' ', tlen) != NULL || memchr(text, '\t', tlen) !=
+	    NULL)
+		return 0;
+	n = (size_t)(q1 - (s + 2));
+	if ((star = memchr(s + 2, '*', n)) != NULL)
+		n = (size_t)(star - (s + 2));	/* RFC 2231 language */
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, s + 2, n);
+	name[n] = '\0';
+	if (!cs_name(name, cs, cssize))
+		return 0;
+	buf_reset(w);
+	if (enc == 'b') {
+		if ((dec = mime_decode_b64(text, tlen, tlen, &dlen, NULL)) ==
+		    NULL)
+			return 0;
+		rc = buf_append(w, dec, dlen);
+		free(dec);
+	} else if (enc == 'q')
+		rc = ew_q(text, tlen, w);
+	else
+		return 0;
+	return rc == 0 ? (size_t)(q3 - s) + 2 : 0;
+}
+
+/* Are the len bytes at s blanks only? */
+static int
+all_blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * Take the word cs (bytes in w) found after the text lit (litlen bytes)
+ * into the run: the text is dropped when it is blanks between two
+ * words, else written out after the run so far.  Returns 0 when the
+ * word was taken, 2 when its charset is not known (it is not a word),
+ * or as put_cut() when out stopped.
+ */
+static int
+ew_take(struct ew_run *run, buf_t *out, const char *cs, const buf_t *w,
+    const char *lit, size_t litlen, int had)
+{
+	iconv_t	 cd = (iconv_t)-1;
+	int	 same, adjacent, rc = 0;
+
+	same = run->cd != (iconv_t)-1 && strcmp(cs, run->cs) == 0;
+	if (!same && (cd = iconv_open("UTF-8", cs)) == (iconv_t)-1)
+		return 2;
+	adjacent = had && all_blank(lit, litlen);
+	if (!adjacent || !same)
+		rc = ew_flush(run, out);
+	if (!adjacent && rc == 0)
+		rc = put_cut(out, lit, litlen);
+	if (!same) {
+		if (run->cd != (iconv_t)-1)
+			(void)iconv_close(run->cd);
+		run->cd = cd;
+		str_copyn(run->cs, sizeof(run->cs), cs, strlen(cs));
+	}
+	if (rc == 0 && buf_append(&run->raw, w->data, w->len) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* Turn what decoding brought in of control characters into spaces. */
+static void
+no_controls(char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			s[i] = ' ';
+}
+
+/* Decode the RFC 2047 encoded words of a field value; see mime.h. */
+char *
+mime_decode_2047(const char *s, size_t len, size_t cap, size_t *outlen,
+    int *cut)
+{
+	struct ew_run	 run;
+	buf_t		 out, w;
+	char		 cs[CS_NAME_MAX];
+	size_t		 i = 0, lit = 0, wlen;
+	int		 had = 0, rc = 0;
+
+	buf_init(&out, cap);
+	buf_init(&w, len);
+	buf_init(&run.raw, len);
+	run.cd = (iconv_t)-1;
+	run.cs[0] = '\0';
+	while (rc == 0 && i + 1 < len) {
+		if (s[i] != '=' || s[i + 1] != '?' ||
+		    (wlen = ew_parse(s + i, len - i, cs, sizeof(cs), &w)) == 0 ||
+		    (rc = ew_take(&run, &out, cs, &w, s + lit, i - lit, had)) ==
+		    2) {
+			rc = 0;
+			i++;
+			continue;
+		}
+		had = 1;
+		i += wlen;
+		lit = i;
+	}
+	if (rc == 0 && (rc = ew_flush(&run, &out)) == 0)
+		rc = put_cut(&out, s + lit, len - lit);
+	if (run.cd != (iconv_t)-1)
+		(void)iconv_close(run.cd);
+	buf_free(&run.raw);
+	buf_free(&w);
+	if (rc == -1) {
+		buf_free(&out);
+		return NULL;
+	}
+	if (cut != NULL)
+		*cut = rc == 1;
+	no_controls(out.data, out.len);
+	*outlen = out.len;
+	if (out.size == 0)
+		return dup_mem("", 0);
+	return out.data;
 }
 
 /* Is the line at s (len bytes) a header field or its continuation? */
@@ -803,10 +1362,59 @@ html_text(const char *s, size_t len, size_t *outlen)
 	return o;
 }
 
+/*
+ * Unfold the header fields of a report part in place (s, len bytes,
+ * LF line ends): a line that starts with a blank goes on the line
+ * before, unless that one is empty.  Returns the new length.
+ */
+static size_t
+unfold(char *s, size_t len)
+{
+	size_t	 i, o;
+
+	for (i = o = 0; i < len; i++) {
+		if (s[i] == '\n' && i + 1 < len && (s[i + 1] == ' ' ||
+		    s[i + 1] == '\t') && o > 0 && s[o - 1] != '\n')
+			continue;
+		s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
+/*
+ * The text of a part (s, len, in charset, NULL if none declared) as
+ * UTF-8 with LF line ends, in a new buffer of *outlen bytes; NULL when
+ * out of memory.  UTF-8 past what is left of the decoded-bytes cap is
+ * cut there, and text not valid in its charset is read as far as it
+ * goes; each is counted under its cap.
+ */
+static char *
+part_text(struct mime *m, const char *charset, const char *s, size_t len,
+    size_t *outlen)
+{
+	char	*p;
+	int	 how;
+
+	p = mime_to_utf8(charset, s, len, m->lim.max_decoded - m->decoded,
+	    outlen, &how);
+	if (p == NULL) {
+		m->nomem = 1;
+		return NULL;
+	}
+	if (how & MIME_UTF8_BAD)
+		m->dropped[MIME_CAP_CHARSET]++;
+	if (how & MIME_UTF8_CUT)
+		m->dropped[MIME_CAP_DECODED]++;
+	*outlen = norm_lf(p, *outlen);
+	return p;
+}
+
 /* Add a leaf's text as a segment of the right region. */
 static void
-leaf_text(struct mime *m, const char *ctype, const char *name, int attach,
-    int emb, int msgno, size_t depth, const char *s, size_t len)
+leaf_text(struct mime *m, const char *ctype, const char *charset,
+    const char *name, int attach, int emb, int msgno, size_t depth,
+    const char *s, size_t len)
 {
 	char	*p, *h;
 	size_t	 hs, he, hl;
@@ -818,11 +1426,8 @@ leaf_text(struct mime *m, const char *ctype, const char *name, int attach,
 		region = attach ? MIME_SEG_ATTACH : MIME_SEG_TEXT;
 	if ((emb > 0 && attach) || len == 0)
 		return;		/* attachments of the reported message */
-	if ((p = dup_mem(s, len)) == NULL) {
-		m->nomem = 1;
+	if ((p = part_text(m, charset, s, len, &len)) == NULL)
 		return;
-	}
-	len = norm_lf(p, len);
 	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/html") == 0) {
 		if ((h = html_text(p, len, &hl)) == NULL)
 			m->nomem = 1;
@@ -896,7 +1501,7 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 	const char		*ct;
 	char			 mbuf[MIME_NAME_MAX], *p;
 	buf_t			 b;
-	size_t			 members = 0;
+	size_t			 members = 0, plen;
 	int			 gz, cut;
 
 	gz = (unsigned char)s[0] == 0x1f;
@@ -925,13 +1530,10 @@ leaf_archive(struct mime *m, const char *name, int emb, int msgno,
 		if (skip_type(ct))
 			continue;
 		cut = read_member(m, a, len, &b);
-		if (b.len > 0) {
-			if ((p = dup_mem(b.data, b.len)) == NULL)
-				m->nomem = 1;
-			else
-				add_seg(m, MIME_SEG_ATTACH, ct, mbuf, emb,
-				    msgno, p, norm_lf(p, b.len));
-		}
+		if (b.len > 0 && (p = part_text(m, NULL, b.data, b.len,
+		    &plen)) != NULL)
+			add_seg(m, MIME_SEG_ATTACH, ct, mbuf, emb, msgno, p,
+			    plen);
 		buf_free(&b);
 		if (cut && m->expanded >= m->lim.max_expanded)
 			break;	/* nothing more can be taken out */
@@ -1061,7 +1663,8 @@ mime_multipart(struct mime *m, const struct ent *e, const char *s,
 	pos = next_boundary(s, len, 0, e->boundary, bdlen, &close, &after);
 	if (pos >= len) {
 		/* no boundary at all: read the body as text */
-		leaf_text(m, "text/plain", "", 0, emb, msgno, depth, s, len);
+		leaf_text(m, "text/plain", e->charset, "", 0, emb, msgno,
+		    depth, s, len);
 		return;
 	}
 	while (!close && after < len) {
@@ -1092,7 +1695,7 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 {
 	const char	*ct = e->ctype, *inferred;
 	char		*dec = NULL;
-	size_t		 dlen;
+	size_t		 dlen, tcap;
 	int		 attach, cut;
 
 	if (depth > m->lim.max_depth) {
@@ -1103,9 +1706,12 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 		return;
 	if (strcmp(e->cte, "base64") == 0 ||
 	    strcmp(e->cte, "quoted-printable") == 0) {
+		/* room for UTF-32 that the cap's worth of UTF-8 may be */
+		tcap = m->lim.max_decoded <= SIZE_MAX / 4 ?
+		    m->lim.max_decoded * 4 : m->lim.max_decoded;
 		dec = e->cte[0] == 'b' ?
-		    mime_decode_b64(s, len, m->lim.max_decoded, &dlen, &cut) :
-		    mime_decode_qp(s, len, m->lim.max_decoded, &dlen, &cut);
+		    mime_decode_b64(s, len, tcap, &dlen, &cut) :
+		    mime_decode_qp(s, len, tcap, &dlen, &cut);
 		if (dec == NULL) {
 			m->nomem = 1;
 			return;
@@ -1124,17 +1730,15 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 		mime_message(m, s, len, depth + 1, emb + 1, 1, msgno);
 	else if (strcmp(ct, "message/feedback-report") == 0 ||
 	    strcmp(ct, "message/global-delivery-status") == 0) {
-		char *p = dup_mem(s, len);
+		char	*p;
+		size_t	 plen;
 
 		if (strcmp(ct, "message/feedback-report") == 0)
 			m->reports++;	/* the mark of a complaint */
-		if (p == NULL)
-			m->nomem = 1;
-		else if (emb == 0)
+		if (emb == 0 && (p = part_text(m, e->charset, s, len,
+		    &plen)) != NULL)
 			add_seg(m, MIME_SEG_REPORT, ct, e->name, emb, msgno, p,
-			    norm_lf(p, len));
-		else
-			free(p);
+			    unfold(p, plen));
 	} else if (len >= 4 && emb == 0 &&
 	    (memcmp(s, "PK\003\004", 4) == 0 ||
 	    ((unsigned char)s[0] == 0x1f && (unsigned char)s[1] == 0x8b)))
@@ -1151,8 +1755,8 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 				ct = inferred;
 			attach = e->attachment || e->name[0] != '\0' ||
 			    strncmp(ct, "text/", 5) != 0;
-			leaf_text(m, ct, e->name, attach, emb, msgno, depth, s,
-			    len);
+			leaf_text(m, ct, e->charset, e->name, attach, emb,
+			    msgno, depth, s, len);
 		}
 	}
 	free(dec);

@@ -72,6 +72,8 @@ enum mime_cap {
 	MIME_CAP_MEMBERS,	/* members past MIME_MEMBERS_MAX */
 	MIME_CAP_FIELDS,	/* fields past MIME_HDR_FIELDS_MAX, or cut
 				   at MIME_FIELD_MAX bytes */
+	MIME_CAP_CHARSET,	/* a part whose charset is unknown or whose
+				   text is not valid in it */
 	MIME_CAP_COUNT
 };
 
@@ -143,7 +145,7 @@ size_t	 mime_dropped(const mime_t *m, int cap);
  * whole. */
 size_t	 mime_truncations(const mime_t *m);
 /* The name of cap ("depth", "segments", "decoded", "expanded", "ratio",
- * "members", "fields"; static), NULL for a cap out of range. */
+ * "members", "fields", "charset"; static), NULL for a cap out of range. */
 const char *mime_cap_name(int cap);
 
 /*
@@ -160,6 +162,41 @@ char	*mime_decode_b64(const char *s, size_t len, size_t cap,
 /* Decode quoted-printable likewise (soft breaks, =XX; anything broken is
  * kept as it is). */
 char	*mime_decode_qp(const char *s, size_t len, size_t cap,
+	    size_t *outlen, int *cut);
+
+/* What mime_to_utf8() did, in *how. */
+#define MIME_UTF8_CONVERTED	0x01	/* converted from another charset */
+#define MIME_UTF8_CUT		0x02	/* longer than cap: tail dropped */
+#define MIME_UTF8_BAD		0x04	/* charset unknown, or a sequence not
+					   valid in it (replaced by U+FFFD) */
+
+/*
+ * Turn a part's text (s, len) into UTF-8, in a new malloc'd buffer of
+ * at most cap bytes (NUL-terminated; *outlen gets its length).  The
+ * charset is found in this order: a byte order mark (UTF-8, UTF-16LE/BE,
+ * UTF-32LE/BE; the mark is dropped), the NUL pattern of UTF-16 text
+ * without a mark, then charset (the Content-Type parameter, NULL or ""
+ * if none).  Text with no charset, or declared US-ASCII or UTF-8, is
+ * copied as it is.  A charset iconv does not know leaves the text as it
+ * is, and sets MIME_UTF8_BAD unless the text is plain 7-bit ASCII (it
+ * then reads the same in any such charset).  *how gets MIME_UTF8_* flags.
+ * Returns NULL only when out of memory.
+ */
+char	*mime_to_utf8(const char *charset, const char *s, size_t len,
+	    size_t cap, size_t *outlen, int *how);
+
+/*
+ * Decode the RFC 2047 encoded words of a header field value (s, len)
+ * into UTF-8, in a new malloc'd buffer of at most cap bytes (NUL-
+ * terminated; *outlen gets its length, *cut (when not NULL) 1 when the
+ * tail was dropped at cap).  B and Q words in any charset iconv knows
+ * are decoded; the blanks between two adjacent encoded words are
+ * dropped (RFC 2047 section 6.2); a word that is broken (bad syntax,
+ * unknown charset or encoding) is left as it is.  Control characters
+ * that decoding brings in (CR, LF, NUL...) become spaces, so a decoded
+ * value is still one line.  Returns NULL only when out of memory.
+ */
+char	*mime_decode_2047(const char *s, size_t len, size_t cap,
 	    size_t *outlen, int *cut);
 
 /*

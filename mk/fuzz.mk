@@ -9,7 +9,7 @@ FUZZ_MAIN = fuzz/standalone.c fuzz/fuzzutil.c fuzz/fuzz.h
 
 check_PROGRAMS += fuzz/fuzz_ipaddr fuzz/fuzz_rules fuzz/fuzz_conf \
 	fuzz/fuzz_mapcsv fuzz/fuzz_complaint fuzz/fuzz_timeparse \
-	fuzz/fuzz_received
+	fuzz/fuzz_received fuzz/fuzz_charset
 fuzz_fuzz_ipaddr_SOURCES = fuzz/fuzz_ipaddr.c $(FUZZ_MAIN)
 fuzz_fuzz_ipaddr_LDADD = $(LIBABUSE)
 fuzz_fuzz_rules_SOURCES = fuzz/fuzz_rules.c $(FUZZ_MAIN)
@@ -26,6 +26,8 @@ fuzz_fuzz_timeparse_LDADD = $(LIBABUSE)
 fuzz_fuzz_received_SOURCES = fuzz/fuzz_received.c $(FUZZ_MAIN)
 fuzz_fuzz_received_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
 fuzz_fuzz_received_LDADD = $(LIBABUSE)
+fuzz_fuzz_charset_SOURCES = fuzz/fuzz_charset.c $(FUZZ_MAIN)
+fuzz_fuzz_charset_LDADD = $(LIBABUSE)
 
 ## Hostile complaints and map rows; regression inputs of the fuzz targets.
 check_PROGRAMS += t/test_hostile
@@ -37,7 +39,7 @@ dist_noinst_SCRIPTS += t/test_fuzz_regress.sh t/test_hostile_dryrun.sh \
 	t/valgrind_postfix.sh
 EXTRA_DIST += fuzz/regress fuzz/fuzz_complaint.dict fuzz/fuzz_rules.dict \
 	fuzz/fuzz_conf.dict fuzz/fuzz_mapcsv.dict fuzz/fuzz_timeparse.dict \
-	fuzz/fuzz_received.dict \
+	fuzz/fuzz_received.dict fuzz/fuzz_charset.dict \
 	t/hostile/map.csv \
 	t/hostile/expected.tsv t/hostile/backtrack.rules t/valgrind.supp \
 	t/tsan.supp

@@ -2,7 +2,9 @@
  * test_mime.c - unit tests of the MIME reader: encodings, line ends,
  * nesting, misspelled types, zip and gzip attachments, the limits that
  * keep hostile messages bounded and the count of what each of them
- * dropped, and the regions of a complaint forwarded as an attachment.
+ * dropped, the regions of a complaint forwarded as an attachment, the
+ * charsets parts come in, RFC 2047 encoded words, and what the shipped
+ * rules read of the decoded text.
  */
 #include "config.h"
 
@@ -15,7 +17,10 @@
 #include <archive_entry.h>
 
 #include "buf.h"
+#include "complaint.h"
+#include "ipaddr.h"
 #include "mime.h"
+#include "rules.h"
 #include "tap.h"
 
 #define MAXF	64
@@ -263,25 +268,34 @@ static const struct mcase cases[] = {
 	  MIME_SEG_EMB_HEADERS, "192.0.2.16", NULL },
 };
 
-/* Write one member named name holding data to archive a. */
+/* Write one member named name holding data (dlen bytes) to archive a. */
 static void
-add_member(struct archive *a, const char *name, const char *data)
+add_member_n(struct archive *a, const char *name, const char *data,
+    size_t dlen)
 {
 	struct archive_entry	*e;
 
 	e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, (la_int64_t)strlen(data));
+	archive_entry_set_size(e, (la_int64_t)dlen);
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
 	archive_write_header(a, e);
-	archive_write_data(a, data, strlen(data));
+	archive_write_data(a, data, dlen);
 	archive_entry_free(e);
 }
 
-/* Make a zip (gzip == 0) or gzip of one member in memory. */
+/* Write one member named name holding the string data to archive a. */
+static void
+add_member(struct archive *a, const char *name, const char *data)
+{
+	add_member_n(a, name, data, strlen(data));
+}
+
+/* Make a zip (gzip == 0) or gzip of one member (dlen bytes) in memory. */
 static char *
-make_archive(int gzip, const char *member, const char *data, size_t *len)
+make_archive_n(int gzip, const char *member, const char *data, size_t dlen,
+    size_t *len)
 {
 	struct archive		*a;
 	size_t			 cap = 65536, used = 0;
@@ -294,11 +308,18 @@ make_archive(int gzip, const char *member, const char *data, size_t *len)
 	} else
 		archive_write_set_format_zip(a);
 	archive_write_open_memory(a, buf, cap, &used);
-	add_member(a, member, data);
+	add_member_n(a, member, data, dlen);
 	archive_write_close(a);
 	archive_write_free(a);
 	*len = used;
 	return buf;
+}
+
+/* Make a zip (gzip == 0) or gzip of one member holding a string. */
+static char *
+make_archive(int gzip, const char *member, const char *data, size_t *len)
+{
+	return make_archive_n(gzip, member, data, strlen(data), len);
 }
 
 /* Make a zip of n members m0.txt, m1.txt, ... each holding data. */
@@ -649,6 +670,441 @@ forward_tests(void)
 	mime_free(m);
 }
 
+/*
+ * Charsets: every part reaches the rules as UTF-8.
+ */
+
+/* How a charset case's text is written before base64. */
+enum { RAW = 0, U16LE, U16BE, U32LE };
+
+/* The ASCII text s in the wide encoding enc (with a byte order mark when
+ * bom), in a new buffer of *len bytes. */
+static char *
+widen(const char *s, int enc, int bom, size_t *len)
+{
+	size_t	 n = strlen(s), w, i, o = 0;
+	char	*p;
+
+	w = enc == U32LE ? 4 : 2;
+	p = calloc(n + 1, w);
+	if (bom) {
+		if (enc == U16BE) {
+			p[o++] = (char)0xfe;
+			p[o++] = (char)0xff;
+		} else {
+			p[o++] = (char)0xff;
+			p[o++] = (char)0xfe;
+			if (enc == U32LE)
+				o += 2;
+		}
+	}
+	for (i = 0; i < n; i++, o += w)
+		p[enc == U16BE ? o + 1 : o] = s[i];
+	*len = o;
+	return p;
+}
+
+struct cscase {
+	const char	*name;
+	const char	*ctype;		/* the part's Content-Type line */
+	const char	*disp;		/* its Content-Disposition, or "" */
+	int		 enc, bom;	/* how text is written */
+	const char	*text;
+	int		 region;
+	const char	*want;		/* in the segment... */
+	int		 atstart;	/* ...at its start */
+	int		 cap;		/* the one cap that counts, or -1 */
+	size_t		 len;		/* of text when it holds NULs */
+};
+
+static const struct cscase cscases[] = {
+	{ "UTF-16LE CSV with a BOM (octet-stream report.csv)",
+	  "application/octet-stream; name=\"report.csv\"", "attachment",
+	  U16LE, 1, "ip,port\r\n192.0.2.20,25\r\n",
+	  MIME_SEG_ATTACH, "ip,port\n192.0.2.20,25\n", 1, -1 },
+	{ "UTF-16BE text with a BOM",
+	  "text/plain; charset=utf-16", "", U16BE, 1, "Source: 192.0.2.21",
+	  MIME_SEG_TEXT, "Source: 192.0.2.21", 1, -1 },
+	{ "UTF-16LE text/csv without a BOM, no charset (NUL pattern)",
+	  "text/csv; name=\"scan.csv\"", "attachment", U16LE, 0,
+	  "timestamp,ip\n2024-01-01,192.0.2.22\n",
+	  MIME_SEG_ATTACH, "timestamp,ip\n2024-01-01,192.0.2.22", 1, -1 },
+	{ "UTF-16BE without a BOM, declared utf-16",
+	  "text/plain; charset=\"UTF-16\"", "", U16BE, 0, "IP 192.0.2.23",
+	  MIME_SEG_TEXT, "IP 192.0.2.23", 1, -1 },
+	{ "UTF-16LE without a BOM in an unnamed octet-stream",
+	  "application/octet-stream", "", U16LE, 0, "IP 192.0.2.24 port 25",
+	  MIME_SEG_ATTACH, "IP 192.0.2.24 port 25", 1, -1 },
+	{ "UTF-16LE without a BOM declared us-ascii (NUL pattern wins)",
+	  "text/plain; charset=us-ascii", "", U16LE, 0, "IP 192.0.2.25",
+	  MIME_SEG_TEXT, "IP 192.0.2.25", 1, -1 },
+	{ "UTF-32LE known by its BOM only",
+	  "text/plain", "", U32LE, 1, "IP 192.0.2.26",
+	  MIME_SEG_TEXT, "IP 192.0.2.26", 1, -1 },
+	{ "a UTF-8 BOM is dropped",
+	  "text/plain; charset=utf-8", "", RAW, 0,
+	  "\xef\xbb\xbfIP 192.0.2.27", MIME_SEG_TEXT, "IP 192.0.2.27", 1, -1 },
+	{ "ISO-8859-1",
+	  "text/plain; charset=iso-8859-1", "", RAW, 0,
+	  "Adresse IP : 192.0.2.28, \xe9t\xe9", MIME_SEG_TEXT,
+	  "Adresse IP : 192.0.2.28, \xc3\xa9t\xc3\xa9", 1, -1 },
+	{ "Windows-1252 quotes and euro",
+	  "text/plain; charset=windows-1252", "", RAW, 0,
+	  "\x93" "192.0.2.29\x94 \x80", MIME_SEG_TEXT,
+	  "\xe2\x80\x9c" "192.0.2.29\xe2\x80\x9d \xe2\x82\xac", 1, -1 },
+	{ "KOI8-R",
+	  "text/plain; charset=KOI8-R", "", RAW, 0,
+	  "\xf6\xc1\xcc\xcf\xc2\xc1: 192.0.2.30", MIME_SEG_TEXT,
+	  "\xd0\x96\xd0\xb0\xd0\xbb\xd0\xbe\xd0\xb1\xd0\xb0: 192.0.2.30", 1,
+	  -1 },
+	{ "Shift_JIS",
+	  "text/plain; charset=Shift_JIS", "", RAW, 0,
+	  "\x95s\x90\xb3\x83" "A\x83N\x83Z\x83X 192.0.2.31", MIME_SEG_TEXT,
+	  "\xe4\xb8\x8d\xe6\xad\xa3\xe3\x82\xa2\xe3\x82\xaf\xe3\x82\xbb"
+	  "\xe3\x82\xb9 192.0.2.31", 1, -1 },
+	{ "ISO-2022-JP",
+	  "text/plain; charset=iso-2022-jp", "", RAW, 0,
+	  "\x1b$BIT@5%\"%/%;%9\x1b(B 192.0.2.32", MIME_SEG_TEXT,
+	  "\xe4\xb8\x8d\xe6\xad\xa3\xe3\x82\xa2\xe3\x82\xaf\xe3\x82\xbb"
+	  "\xe3\x82\xb9 192.0.2.32", 1, -1 },
+	{ "GB2312",
+	  "text/plain; charset=gb2312", "", RAW, 0,
+	  "\xc0\xac\xbb\xf8\xd3\xca\xbc\xfe 192.0.2.33", MIME_SEG_TEXT,
+	  "\xe5\x9e\x83\xe5\x9c\xbe\xe9\x82\xae\xe4\xbb\xb6 192.0.2.33", 1,
+	  -1 },
+	{ "Big5",
+	  "text/plain; charset=big5", "", RAW, 0,
+	  "\xa9U\xa7\xa3\xb6l\xa5\xf3 192.0.2.34", MIME_SEG_TEXT,
+	  "\xe5\x9e\x83\xe5\x9c\xbe\xe9\x83\xb5\xe4\xbb\xb6 192.0.2.34", 1,
+	  -1 },
+	{ "an unknown charset with 8-bit text is read as it is (charset)",
+	  "text/plain; charset=x-no-such-charset", "", RAW, 0,
+	  "caf\xe9 192.0.2.35", MIME_SEG_TEXT, "caf\xe9 192.0.2.35", 1,
+	  MIME_CAP_CHARSET },
+	{ "a sequence not valid in its charset is replaced (charset)",
+	  "text/plain; charset=shift_jis", "", RAW, 0,
+	  "a\x85\x40" "b 192.0.2.36", MIME_SEG_TEXT,
+	  "a\xef\xbf\xbd@b 192.0.2.36", 1, MIME_CAP_CHARSET },
+	{ "UTF-16 cut in the middle of a unit (charset)",
+	  "text/plain; charset=utf-16le", "", RAW, 0,
+	  "I\0P\0 \0""1", MIME_SEG_TEXT, "IP ", 1, MIME_CAP_CHARSET, 7 },
+	{ "UCS-4 past U+10FFFF is not passed on as UTF-8 (charset)",
+	  "text/plain; charset=ucs-4", "", RAW, 0,
+	  "\0\0\0A\x7f\xff\xff\xff", MIME_SEG_TEXT, "A??????", 1,
+	  MIME_CAP_CHARSET, 8 },
+	{ "an unknown charset with 7-bit text loses nothing",
+	  "text/plain; charset=x-no-such-charset", "", RAW, 0,
+	  "IP 192.0.2.37", MIME_SEG_TEXT, "IP 192.0.2.37", 1, -1 },
+	{ "a charset name with a slash never reaches iconv (charset)",
+	  "text/plain; charset=\"utf-16le//IGNORE\"", "", RAW, 0,
+	  "caf\xe9 192.0.2.38", MIME_SEG_TEXT, "caf\xe9 192.0.2.38", 1,
+	  MIME_CAP_CHARSET },
+	{ "8-bit text declared us-ascii is read as it is",
+	  "text/plain; charset=us-ascii", "", RAW, 0,
+	  "caf\xe9 192.0.2.39", MIME_SEG_TEXT, "caf\xe9 192.0.2.39", 1, -1 },
+	{ "a report part in UTF-16 is read",
+	  "message/feedback-report", "", U16LE, 1,
+	  "Feedback-Type: abuse\nSource-IP: 192.0.2.40\n",
+	  MIME_SEG_REPORT, "Feedback-Type: abuse\nSource-IP: 192.0.2.40", 1,
+	  -1 },
+	{ "report fields folded onto a continuation line are unfolded",
+	  "message/feedback-report", "", RAW, 0,
+	  "Feedback-Type: abuse\nSource-IP:\n 192.0.2.41\nSource-Port:\n"
+	  "\t2525\n\n trailing\n",
+	  MIME_SEG_REPORT, "Source-IP: 192.0.2.41\nSource-Port:\t2525\n\n "
+	  "trailing", 0, -1 },
+};
+
+/* A complaint whose second part is text (len bytes) under ctype and
+ * disp, in base64. */
+static void
+parse_part(mime_t *m, const char *ctype, const char *disp, const char *text,
+    size_t len)
+{
+	buf_t	 msg;
+	char	*enc;
+
+	enc = b64((const unsigned char *)text, len);
+	buf_init(&msg, 4 << 20);
+	(void)buf_printf(&msg, "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nsee below\n--b\n"
+	    "Content-Type: %s\n%s%s%sContent-Transfer-Encoding: base64\n\n"
+	    "%s\n--b--\n", ctype, *disp ? "Content-Disposition: " : "", disp,
+	    *disp ? "\n" : "", enc);
+	parse_raw(m, msg.data, msg.len);
+	buf_free(&msg);
+	free(enc);
+}
+
+/* Did no cap drop anything (cap -1), or cap and only it? */
+static int
+caps_are(const mime_t *m, int cap)
+{
+	return cap < 0 ? mime_truncations(m) == 0 : only_cap(m, cap);
+}
+
+/* Parts in the charsets reporters send. */
+static void
+charset_tests(void)
+{
+	const struct cscase *c;
+	struct mime_limits lim;
+	mime_t	*m;
+	char	*text, *arc, *out;
+	size_t	 i, len, alen;
+	int	 k, how;
+
+	m = mime_new(NULL);
+	for (i = 0; i < sizeof(cscases) / sizeof(cscases[0]); i++) {
+		c = &cscases[i];
+		if (c->enc == RAW) {
+			len = c->len > 0 ? c->len : strlen(c->text);
+			text = malloc(len + 1);
+			memcpy(text, c->text, len);
+		} else
+			text = widen(c->text, c->enc, c->bom, &len);
+		parse_part(m, c->ctype, c->disp, text, len);
+		k = find_seg(m, c->region, c->want);
+		ok(k >= 0 && (!c->atstart || strncmp(mime_seg(m,
+		    (size_t)k)->data, c->want, strlen(c->want)) == 0),
+		    "%s: read as UTF-8", c->name);
+		ok(caps_are(m, c->cap), "%s: %s", c->name, c->cap < 0 ?
+		    "nothing dropped" : mime_cap_name(c->cap));
+		free(text);
+	}
+
+	/* a UTF-16 CSV inside a zip and a gzip */
+	text = widen("ip,port\r\n192.0.2.42,25\r\n", U16LE, 1, &len);
+	arc = make_archive_n(0, "report.csv", text, len, &alen);
+	parse_archive(m, "report.zip", arc, alen);
+	k = find_seg(m, MIME_SEG_ATTACH, "ip,port\n192.0.2.42,25");
+	ok(k >= 0 && mime_seg(m, (size_t)k)->data[0] == 'i' &&
+	    mime_truncations(m) == 0, "a UTF-16 CSV in a zip is read as UTF-8");
+	free(arc);
+	free(text);
+	text = widen("ip,port\n192.0.2.43,25\n", U16BE, 0, &len);
+	arc = make_archive_n(1, "data", text, len, &alen);
+	parse_archive(m, "report.csv.gz", arc, alen);
+	ok(find_seg(m, MIME_SEG_ATTACH, "192.0.2.43,25") >= 0 &&
+	    mime_truncations(m) == 0,
+	    "a UTF-16BE CSV without a BOM in a gzip is read as UTF-8");
+	free(arc);
+	free(text);
+	mime_free(m);
+
+	/* the decoded-bytes cap counts UTF-8 bytes, not the part's */
+	mime_default_limits(&lim);
+	lim.max_decoded = 100;
+	m = mime_new(&lim);
+	text = widen("0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789", U16LE, 0, &len);
+	parse_part(m, "text/plain", "", text, len);
+	ok(len == 160 && mime_count(m) == 2 && mime_truncations(m) == 0,
+	    "160 bytes of UTF-16 are 80 of UTF-8: under a 100-byte cap");
+	free(text);
+	text = malloc(61);
+	memset(text, 0x80, 60);
+	parse_part(m, "text/plain; charset=windows-1252", "", text, 60);
+	ok(mime_count(m) == 2 && mime_seg(m, 1)->len == 90 &&
+	    only_cap(m, MIME_CAP_DECODED),
+	    "60 bytes of Windows-1252 are 180 of UTF-8: cut at a 100-byte cap "
+	    "(decoded)");
+	free(text);
+	mime_free(m);
+
+	/* mime_to_utf8 keeps to its cap, on a character boundary */
+	out = mime_to_utf8("windows-1252", "\x80\x80\x80", 3, 7, &len, &how);
+	ok(out != NULL && len == 6 && memcmp(out, "\xe2\x82\xac\xe2\x82\xac",
+	    6) == 0 && (how & MIME_UTF8_CUT) && (how & MIME_UTF8_CONVERTED),
+	    "a conversion past its cap is cut between characters");
+	free(out);
+	out = mime_to_utf8(NULL, "plain", 5, 3, &len, &how);
+	ok(out != NULL && len == 3 && how == MIME_UTF8_CUT,
+	    "a copy past its cap is cut");
+	free(out);
+	out = mime_to_utf8("utf-16", "\xff\xfe", 2, 10, &len, &how);
+	ok(out != NULL && len == 0 && out[0] == '\0' && !(how & MIME_UTF8_BAD),
+	    "a BOM alone is empty text");
+	free(out);
+}
+
+/*
+ * RFC 2047 encoded words.
+ */
+struct ewcase {
+	const char	*name;
+	const char	*in;
+	const char	*out;
+};
+
+static const struct ewcase ewcases[] = {
+	{ "a B word", "=?utf-8?B?MTkyLjAuMi4yNQ==?=", "192.0.2.25" },
+	{ "a Q word with _ and =XX", "=?iso-8859-1?Q?caf=E9_au_lait?=",
+	  "caf\xc3\xa9 au lait" },
+	{ "lowercase b and q", "=?UTF-8?b?YQ==?= =?utf-8?q?b?=", "ab" },
+	{ "adjacent words are joined", "=?utf-8?Q?a?= =?utf-8?Q?b?=", "ab" },
+	{ "adjacent words across a fold are joined",
+	  "=?utf-8?Q?a?=\t  =?utf-8?Q?b?=", "ab" },
+	{ "adjacent words of two charsets are joined",
+	  "=?iso-8859-1?Q?=E9?=  =?koi8-r?B?9sE=?=",
+	  "\xc3\xa9\xd0\x96\xd0\xb0" },
+	{ "a character split across two B words",
+	  "=?utf-8?B?ww==?= =?utf-8?B?qQ==?=", "\xc3\xa9" },
+	{ "text around words keeps its blanks",
+	  "Re: =?utf-8?Q?a?= b =?utf-8?Q?c?=", "Re: a b c" },
+	{ "KOI8-R in B", "=?koi8-r?B?9sHMz8LBIDE5Mi4wLjIuMzI=?=",
+	  "\xd0\x96\xd0\xb0\xd0\xbb\xd0\xbe\xd0\xb1\xd0\xb0 192.0.2.32" },
+	{ "ISO-2022-JP in B", "=?ISO-2022-JP?B?GyRCSVRANRsoQiAxOTIuMC4yLjMz?=",
+	  "\xe4\xb8\x8d\xe6\xad\xa3 192.0.2.33" },
+	{ "an RFC 2231 language is skipped", "=?utf-8*en?Q?a?=", "a" },
+	{ "decoded line breaks become spaces",
+	  "=?utf-8?Q?a=0D=0AReceived:_x?=", "a  Received: x" },
+	{ "a word not closed is left as it is", "=?utf-8?Q?abc",
+	  "=?utf-8?Q?abc" },
+	{ "a word in an unknown charset is left as it is",
+	  "=?x-no-such?Q?a?= =?utf-8?Q?b?=", "=?x-no-such?Q?a?= b" },
+	{ "a word in an unknown encoding is left as it is",
+	  "=?utf-8?X?a?=", "=?utf-8?X?a?=" },
+	{ "a word with a blank inside is left as it is",
+	  "=?utf-8?Q?a b?=", "=?utf-8?Q?a b?=" },
+	{ "a charset with a slash is left as it is",
+	  "=?utf-8//IGNORE?Q?a?=", "=?utf-8//IGNORE?Q?a?=" },
+	{ "an empty charset is left as it is", "=??Q?a?=", "=??Q?a?=" },
+	{ "text without words is itself", "plain subject 192.0.2.1",
+	  "plain subject 192.0.2.1" },
+	{ "an invalid sequence becomes U+FFFD", "=?utf-8?Q?a=FFb?=",
+	  "a\xef\xbf\xbd" "b" },
+};
+
+/* RFC 2047 words in header values. */
+static void
+ew_tests(void)
+{
+	static const char emb[] = "Content-Type: message/rfc822\n\n"
+	    "Subject: =?utf-8?B?U3BhbSBmcm9tIDE5Mi4wLjIuNDA=?=\n"
+	    "From: x@example.net\n\nbody\n";
+	const struct ewcase *c;
+	mime_t	*m;
+	char	*out;
+	size_t	 i, len;
+	int	 cut;
+
+	for (i = 0; i < sizeof(ewcases) / sizeof(ewcases[0]); i++) {
+		c = &ewcases[i];
+		out = mime_decode_2047(c->in, strlen(c->in), 1024, &len, &cut);
+		ok(out != NULL && len == strlen(c->out) &&
+		    memcmp(out, c->out, len) == 0 && !cut,
+		    "RFC 2047: %s", c->name);
+		if (out != NULL && (len != strlen(c->out) ||
+		    memcmp(out, c->out, len) != 0))
+			diag("got '%s'", out);
+		free(out);
+	}
+	out = mime_decode_2047("=?utf-8?Q?abcdef?=", 18, 4, &len, &cut);
+	ok(out != NULL && len == 4 && memcmp(out, "abcd", 4) == 0 && cut,
+	    "RFC 2047: the output keeps to its cap");
+	free(out);
+
+	m = mime_new(NULL);
+	parse_raw(m, emb, sizeof(emb) - 1);
+	ok(find_seg(m, MIME_SEG_EMB_HEADERS, "Subject: Spam from 192.0.2.40\n")
+	    >= 0, "RFC 2047: an embedded Subject is decoded");
+	mime_free(m);
+}
+
+/*
+ * What the shipped rules read of the decoded text: a Subject hiding an
+ * IP in an encoded word, ARF fields with comments or folded.
+ */
+struct rcase {
+	const char	*name;
+	const char	*msg;
+	const char	*ip;		/* a candidate of rule */
+	const char	*rule;
+	int		 port;		/* its port, or -1 */
+};
+
+#define ARF_HEAD "Subject: report\nContent-Type: multipart/report; " \
+	"boundary=b\n\n--b\nContent-Type: text/plain\n\nreport\n--b\n" \
+	"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+
+static const struct rcase rcases[] = {
+	{ "a B word hiding an IP in the Subject is read by subject-ip",
+	  "Subject: =?utf-8?B?U3BhbSBmcm9tIDE5Mi4wLjIuNTA=?=\n\nno address\n",
+	  "192.0.2.50", "subject-ip", -1 },
+	{ "a Q word in the Subject is read by subject-ip",
+	  "Subject: =?iso-8859-1?Q?Spam_de_192=2E0=2E2=2E51?=\n\nnothing\n",
+	  "192.0.2.51", "subject-ip", -1 },
+	{ "a Source-IP with a trailing comment is read",
+	  ARF_HEAD "Source-IP: 198.51.100.23 (mta.example)\n--b--\n",
+	  "198.51.100.23", "arf-source-ip", -1 },
+	{ "a Source-IP with a nested comment is read",
+	  ARF_HEAD "Source-IP: [198.51.100.24] (mta (the one) here)\n--b--\n",
+	  "198.51.100.24", "arf-source-ip", -1 },
+	{ "a Source-IP with a comment before it is read",
+	  ARF_HEAD "Source-IP: (sender) 198.51.100.25\n--b--\n",
+	  "198.51.100.25", "arf-source-ip", -1 },
+	{ "a Source-Port with a comment, after the address",
+	  ARF_HEAD "Source-IP: 198.51.100.26 (x)\nSource-Port: 2525 (smtp)\n"
+	  "--b--\n", "198.51.100.26", "arf-source-ip", 2525 },
+	{ "a Source-Port with a comment, before the address",
+	  ARF_HEAD "Source-Port: 2526 (smtp)\nSource-IP: 198.51.100.27\n"
+	  "--b--\n", "198.51.100.27", "arf-source-ip", 2526 },
+	{ "a folded Source-IP is read",
+	  ARF_HEAD "Source-IP:\n 198.51.100.28\nSource-Port:\n\t2527\n--b--\n",
+	  "198.51.100.28", "arf-source-ip", 2527 },
+};
+
+/* Is ip a candidate of rule (with port, unless port is -1)? */
+static int
+has_cand(const struct decision *d, const char *ip, const char *rule,
+    int port)
+{
+	struct ipaddr	 a;
+	size_t		 i;
+
+	if (ipaddr_parse(ip, strlen(ip), 0, &a) == -1)
+		return 0;
+	for (i = 0; i < d->ncand; i++)
+		if (ipaddr_cmp(&d->cand[i].ip, &a) == 0 &&
+		    strcmp(d->cand[i].rule, rule) == 0 &&
+		    (port < 0 || d->cand[i].port == port))
+			return 1;
+	return 0;
+}
+
+/* The shipped rules over decoded text. */
+static void
+rules_tests(void)
+{
+	const struct rcase *c;
+	struct decision	 d;
+	complaint_t	*cp;
+	rules_t		*rs = NULL;
+	const char	*src;
+	char		 path[4096], err[4096];
+	size_t		 i;
+
+	if ((src = getenv("top_srcdir")) != NULL &&
+	    snprintf(path, sizeof(path), "%s/rules/abuse.rules", src) <
+	    (int)sizeof(path))
+		rs = rules_load(path, err, sizeof(err));
+	ok(rs != NULL, "the shipped rules load (top_srcdir is set)");
+	if (rs == NULL)
+		return;
+	for (i = 0; i < sizeof(rcases) / sizeof(rcases[0]); i++) {
+		c = &rcases[i];
+		cp = complaint_new(1 << 20);
+		(void)complaint_raw(cp, c->msg, strlen(c->msg));
+		memset(&d, 0, sizeof(d));
+		route_decide(rs, NULL, cp, 1700000000, &d);
+		ok(has_cand(&d, c->ip, c->rule, c->port), "%s", c->name);
+		decision_clear(&d);
+		complaint_free(cp);
+	}
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -743,8 +1199,9 @@ main(void)
 	mime_free(m);
 	m = mime_new(&lim);
 	parse_raw(m, "Subject: x\n\n0123456789abcdef\n", 27);
-	ok(mime_count(m) == 0 && only_cap(m, MIME_CAP_DECODED),
-	    "a segment past the decoded-bytes cap is dropped (decoded)");
+	ok(mime_count(m) == 1 && mime_seg(m, 0)->len == 10 &&
+	    only_cap(m, MIME_CAP_DECODED),
+	    "a text past the decoded-bytes cap is cut there (decoded)");
 	mime_free(m);
 
 	/* an archive bomb is cut at the expansion cap */
@@ -777,5 +1234,8 @@ main(void)
 	buf_free(&big);
 	cap_tests();
 	forward_tests();
+	charset_tests();
+	ew_tests();
+	rules_tests();
 	return tap_done();
 }
