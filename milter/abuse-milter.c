@@ -52,6 +52,7 @@
 #include "snapshot.h"
 #include "spf.h"
 #include "stats.h"
+#include "sockopt.h"
 #include "whence.h"
 
 #ifndef SYSCONFDIR
@@ -623,6 +624,10 @@ run_daemon(snapshot_t *s, const struct options *o)
 		    cf->socket);
 		return 1;
 	}
+	milter_state.tcp = local_path(cf->socket) == NULL;
+	if (milter_state.tcp && sockopt_listener_nodelay() == -1)
+		fprintf(stderr, "abuse-milter: TCP_NODELAY on %s: %s\n",
+		    cf->socket, strerror(errno));
 	if ((path = local_path(cf->socket)) != NULL && cf->user_id != NULL &&
 	    getuid() == 0 && chown(path, uid, gid) == -1)
 		fprintf(stderr, "abuse-milter: chown %s: %s\n", path,

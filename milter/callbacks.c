@@ -10,7 +10,8 @@
  *
  * Only the end of message needs a reply; every other step is negotiated
  * as "no reply" (SMFIP_NR_*) or not sent at all, so a message costs one
- * round trip.  Without SPF the connect, HELO and MAIL steps are not sent:
+ * round trip.  Over TCP every step sent gets its reply (milter.h says
+ * why: the MTA's Nagle algorithm against the milter's delayed ACK).  Without SPF the connect, HELO and MAIL steps are not sent:
  * a message then begins at its first RCPT TO, and the envelope sender is
  * the {mail_addr} macro, which the MTA sends with the MAIL macros even
  * when it skips the step.  No callback ever rejects, tempfails or
@@ -52,6 +53,9 @@
 			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
 			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN | \
 			 SMFIP_NOEOH | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NR_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
+			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
+			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN)
 
 struct msgctx {
 	snapshot_t	*snap;		/* NULL: no message */
@@ -158,6 +162,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		log_warnx("the MTA does not allow changing recipients: "
 		    "complaints stay at the abuse desk");
 	cc->steps = f1 & WANT_STEPS;
+	if (milter_state.tcp)
+		cc->steps &= ~(unsigned long)NR_STEPS;
 	/*
 	 * The client address, the HELO name and the MAIL FROM argument serve
 	 * SPF alone: without it, the MTA need not send the connect, HELO and
