@@ -12,8 +12,12 @@
 # fixtures of bench/loadgen.py).  Measured, alternately u t / t u over
 # $BENCH_REPEATS (5) rounds, medians reported:
 #   - one SMTP session sending $BENCH_N1 (300) messages one after
-#     another (smtp-source -s 1): messages per second;
-#   - $BENCH_SESSIONS (20) sessions, $BENCH_N (2000) messages in all;
+#     another (t/lib/pfhelper.py session): messages per second, from the
+#     connection to the last reply to "." (each reply to "." waits for the
+#     milter's end of message);
+#   - $BENCH_SESSIONS (20) concurrent clients (smtp-source -s 20), a
+#     session per message, $BENCH_N (2000) messages: messages per second
+#     until smtp-source ends;
 #   - latency: a paced client ($BENCH_RATE, 20 messages/s, one message
 #     per connection), connect to the reply to "."; p50 and p99 of (u)
 #     and (t) minus those of (a).
@@ -47,7 +51,7 @@ die() {
 	exit 1
 }
 now() {
-	"$PYTHON3" -c 'import time; print("%.6f" % time.monotonic())'
+	date +%s.%N
 }
 result() {
 	printf '%-28s %s\n' "$1" "$2"
@@ -105,14 +109,33 @@ port() {
 	esac
 }
 
-# run CONFIG SESSIONS N: messages per second, connect to queue empty
+# script N: a pfhelper.py session script of N messages
+script() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		printf '%s\t%s\t%s\n' "$desk" "$fixture" "bench-$i@transport"
+		i=$((i + 1))
+	done >"$PF_DIR/script.$1"
+}
+
+# run CONFIG SESSIONS N: messages per second; SESSIONS 1 is one SMTP
+# session sending N messages, else smtp-source with SESSIONS clients.
 run() {
+	[ "$2" = 1 ] && [ ! -f "$PF_DIR/script.$3" ] && script "$3"
 	t0=$(now)
-	"$SMTP_SOURCE" -s "$2" -m "$3" -f "$from" -t "$desk" -F "$fixture" \
-	    "127.0.0.1:$(port "$1")" || say "smtp-source failed"
-	pf_wait 0 600 || say "queue not drained"
+	if [ "$2" = 1 ]; then
+		"$PYTHON3" "$PF_HELPER" session 127.0.0.1 "$(port "$1")" \
+		    "$from" "$PF_DIR/script.$3" >/dev/null ||
+			say "session failed"
+	else
+		"$SMTP_SOURCE" -s "$2" -m "$3" -f "$from" -t "$desk" \
+		    -F "$fixture" "127.0.0.1:$(port "$1")" ||
+			say "smtp-source failed"
+	fi
 	t1=$(now)
 	echo "$t0 $t1 $3" | awk '{ printf "%.1f", $3 / ($2 - $1) }'
+	# drain between runs, outside the timing
+	pf_wait 0 600 >/dev/null || say "queue not drained"
 }
 
 median() {

@@ -168,9 +168,12 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * The client address, the HELO name and the MAIL FROM argument serve
 	 * SPF alone: without it, the MTA need not send the connect, HELO and
 	 * MAIL steps at all (the sender comes as the {mail_addr} macro).
+	 * Not over TCP: the MTA still sends the macros of a skipped step,
+	 * alone, and they would wait for the delayed ACK like a step
+	 * without a reply.
 	 */
 	if ((s = snapshot_acquire()) != NULL) {
-		if (s->conf->spf_policy == SPF_POLICY_OFF)
+		if (s->conf->spf_policy == SPF_POLICY_OFF && !milter_state.tcp)
 			cc->steps |= f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO |
 			    SMFIP_NOMAIL);
 		snapshot_release(s);
