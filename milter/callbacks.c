@@ -141,6 +141,19 @@ set_client(struct connctx *cc, const char *text)
 		(void)ipaddr_format(&ip, cc->client, sizeof(cc->client));
 }
 
+/* DATA and end of headers, sent over TCP only: nothing to do but reply. */
+static sfsistat
+cb_data(SMFICTX *ctx)
+{
+	return reply(conn_get(ctx), SMFIP_NR_DATA);
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	return reply(conn_get(ctx), SMFIP_NR_EOH);
+}
+
 /* Negotiate: ask only for what is used, and no reply where possible. */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
@@ -163,7 +176,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		    "complaints stay at the abuse desk");
 	cc->steps = f1 & WANT_STEPS;
 	if (milter_state.tcp)
-		cc->steps &= ~(unsigned long)NR_STEPS;
+		cc->steps &= ~(unsigned long)(NR_STEPS | SMFIP_NODATA |
+		    SMFIP_NOEOH);
 	/*
 	 * The client address, the HELO name and the MAIL FROM argument serve
 	 * SPF alone: without it, the MTA need not send the connect, HELO and
@@ -539,12 +553,12 @@ struct smfiDesc milter_desc = {
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
-	.xxfi_eoh = NULL,
+	.xxfi_eoh = cb_eoh,
 	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,
 	.xxfi_unknown = NULL,
-	.xxfi_data = NULL,
+	.xxfi_data = cb_data,
 	.xxfi_negotiate = cb_negotiate,
 };

@@ -169,7 +169,8 @@ run_lua() {
 		defs="$defs -D $d"
 	done
 	# shellcheck disable=SC2086
-	"$MILTERTEST" -D "SOCKET=local:$SOCK" -D "HELPER=$MT_DIR/common.lua" \
+	"$MILTERTEST" -D "SOCKET=${MT_SOCKET:-local:$SOCK}" \
+	    -D "HELPER=$MT_DIR/common.lua" \
 	    -D "FIXTURES=$MT_DIR" $defs -s "$MT_DIR/$script" \
 	    >"$T/lua.out" 2>&1
 	rc=$?
@@ -276,6 +277,31 @@ if [ -n "$USER_OPT" ]; then
 	chmod 644 "$T/abuse.rules"
 	kill -0 "$PID"
 	ok $? "the daemon still runs, on the old configuration"
+fi
+
+# Over TCP: a second daemon on a loopback port replies at every step and
+# routes alike.
+TPORT=$("${PYTHON3:-python3}" "$srcdir/t/lib/pfhelper.py" port 1 2>/dev/null)
+if [ -n "$TPORT" ]; then
+	sed -e "s|^Socket .*|Socket inet:$TPORT@127.0.0.1|" \
+	    -e "s|^StatsFile .*|StatsFile none|" "$CONF.ok" >"$T/tcp.conf"
+	# shellcheck disable=SC2086
+	"$MILTER" -f -c "$T/tcp.conf" $USER_OPT >"$T/tcp.log" 2>&1 &
+	TPID=$!
+	"${PYTHON3:-python3}" "$srcdir/t/lib/pfhelper.py" wait-port 127.0.0.1 \
+	    "$TPORT" 10
+	ok $? "a daemon listens on 127.0.0.1:$TPORT"
+	MT_SOCKET=inet:$TPORT@127.0.0.1
+	run_lua negotiate_tcp.lua
+	run_lua route.lua
+	MT_SOCKET=""
+	kill -TERM "$TPID"
+	wait "$TPID"
+	ok $? "the TCP daemon stops cleanly"
+	[ $FAILED != 0 ] && diag "$T/tcp.log"
+else
+	N=$((N + 1))
+	echo "ok $N - over TCP # SKIP no free port"
 fi
 
 # Stop.
