@@ -119,6 +119,26 @@ grep -q "looked for the configuration in $T/none.conf" "$T/t2.out" &&
 ok $(( rc == 1 ? $? : 1 )) "abuse-milter -t without its configuration: says where it looked and how to point it elsewhere"
 [ $rc = 1 ] || diag "$T/t2.out"
 
+# The build tree's binary without -c: the tree's configuration, when none
+# is installed.
+"$MILTER" -t "$srcdir/samples/arf-spam.eml" >"$T/tree.out" 2>"$T/tree.err"
+rc=$?
+if grep -q "using the build tree's configuration" "$T/tree.err"; then
+	[ $rc = 0 ] && grep -q '"action":"route".*"customer":"C1001"' \
+	    "$T/tree.out"
+	ok $? "without -c, the build tree's binary reads the tree's rules and sample map"
+	[ $rc = 0 ] || diag "$T/tree.out" "$T/tree.err"
+else
+	dflt=$(sed -n 's/.*looked for the configuration in \([^ ]*\) (the default).*/\1/p' "$T/tree.err")
+	if [ -n "$dflt" ] && [ ! -e "$dflt" ]; then
+		ok 1 "without -c, the build tree's binary reads the tree's rules and sample map"
+		diag "$T/tree.err"
+	else
+		N=$((N + 1))
+		echo "ok $N - the build tree's configuration # SKIP a configuration is installed: $(head -n 1 "$T/tree.err")"
+	fi
+fi
+
 if [ -n "$USER_OPT" ]; then
 	# the same configuration with a rules file nobody may not read
 	cp "$T/abuse.rules" "$T/private.rules" && chmod 600 "$T/private.rules"
