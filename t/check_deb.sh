@@ -20,7 +20,7 @@
 # lintian or Postfix, or when abuse-milter is installed on this machine by
 # something else than an earlier run of this script (it would be purged).
 # Safe to run again: an installation left by an interrupted run is
-# replaced.  Environment: top_srcdir, top_builddir, as for the tests.
+# purged first.  Environment: top_srcdir, top_builddir, as for the tests.
 
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
@@ -65,6 +65,13 @@ fi
 if [ -d /run/systemd/system ] && systemctl -q is-active "$PKG" 2>/dev/null
 then
 	skip "$PKG.service is running under systemd"
+fi
+
+# what an interrupted run left (its marker says so): purged first, so that
+# the package is checked as a first installation
+if installed; then
+	dpkg -P "$PKG" >/dev/null 2>&1 ||
+		bail "cannot purge the $PKG an earlier run left installed"
 fi
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/check-deb.XXXXXX") || exit 1
