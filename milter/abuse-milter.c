@@ -53,6 +53,8 @@
 #include "spf.h"
 #include "stats.h"
 #include "timeparse.h"
+#include "sockopt.h"
+#include "whence.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -66,6 +68,8 @@ static int		 sigpipe[2] = { -1, -1 };
 
 struct options {
 	const char	*conf_path;
+	int		 conf_given;	/* -c */
+	int		 conf_tree;	/* the build tree's configuration */
 	const char	*set[8];	/* key, value overrides, NULL-ended */
 	int		 nset;
 	int		 foreground;
@@ -108,7 +112,6 @@ parse_options(int argc, char **argv, struct options *o)
 	int	 ch, dryrun = 0;
 
 	memset(o, 0, sizeof(*o));
-	o->conf_path = DEFAULT_CONF;
 	while ((ch = getopt(argc, argv, "a:c:fnp:P:stu:V")) != -1) {
 		switch (ch) {
 		case 'a':
@@ -121,6 +124,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'c':
 			o->conf_path = optarg;
+			o->conf_given = 1;
 			break;
 		case 'f':
 			o->foreground = 1;
@@ -161,6 +165,8 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 	if (o->has_arrival && !dryrun)
 		usage();
+	if (!o->conf_given)
+		o->conf_path = whence_default_conf(&o->conf_tree);
 }
 
 /* The dry run's policies: those the dry run can know (no SPF, no rate
@@ -190,6 +196,9 @@ run_dryrun(snapshot_t *s, struct options *o)
 		fprintf(stderr, "%s", err);
 		return 1;
 	}
+	fprintf(stderr, "abuse-milter: configuration %s, rules %s, map %s "
+	    "(-c CONFIG to use others)\n", s->conf->path, s->conf->rules_file,
+	    s->conf->map_directory);
 	memset(&pol, 0, sizeof(pol));
 	pol.conf = s->conf;
 	arrival = o->has_arrival ? o->arrival : (int64_t)time(NULL);
@@ -286,6 +295,26 @@ lookup_user(const char *spec, uid_t *uid, gid_t *gid, char *name,
 		*gid = gr->gr_gid;
 	}
 	return 0;
+}
+
+/* -n, as root with UserID: warn about files UserID could not use. */
+static int
+run_check_user(const snapshot_t *s)
+{
+	char	 uname[256];
+	uid_t	 uid;
+	gid_t	 gid;
+	int	 bad;
+
+	if (s->conf->user_id == NULL || getuid() != 0)
+		return 0;
+	if (lookup_user(s->conf->user_id, &uid, &gid, uname,
+	    sizeof(uname)) == -1)
+		return 1;
+	if ((bad = whence_check_user(s->conf, uname, uid, gid)) == -1)
+		fprintf(stderr, "abuse-milter: cannot check the files as "
+		    "user %s\n", uname);
+	return bad != 0;
 }
 
 /* Drop to uid/gid for good; 0 or -1. */
@@ -479,6 +508,7 @@ reload(const struct options *o)
 				*next++ = '\0';
 			log_warnx("reload: %s", line);
 		}
+		whence_reload_denied(o->conf_path, old->conf->rules_file);
 		log_warnx("reload failed: the previous configuration and "
 		    "rules stay in service");
 		stats_reload(milter_state.stats, 0);
@@ -609,6 +639,10 @@ run_daemon(snapshot_t *s, const struct options *o)
 		    cf->socket);
 		return 1;
 	}
+	milter_state.tcp = local_path(cf->socket) == NULL;
+	if (milter_state.tcp && sockopt_listener_nodelay() == -1)
+		fprintf(stderr, "abuse-milter: TCP_NODELAY on %s: %s\n",
+		    cf->socket, strerror(errno));
 	if ((path = local_path(cf->socket)) != NULL && cf->user_id != NULL &&
 	    getuid() == 0 && chown(path, uid, gid) == -1)
 		fprintf(stderr, "abuse-milter: chown %s: %s\n", path,
@@ -698,6 +732,9 @@ main(int argc, char **argv)
 	int		 rc;
 
 	parse_options(argc, argv, &o);
+	if (o.conf_tree)
+		fprintf(stderr, "abuse-milter: no %s: using the build tree's "
+		    "configuration %s\n", DEFAULT_CONF, o.conf_path);
 	log_init("abuse-milter", 0, LOG_MAIL);
 	if ((err = malloc(ERR_MAX)) == NULL) {
 		fprintf(stderr, "abuse-milter: out of memory\n");
@@ -706,13 +743,16 @@ main(int argc, char **argv)
 	s = snapshot_load(o.conf_path, o.set, NULL, 0, err, ERR_MAX);
 	if (s == NULL) {
 		fprintf(stderr, "%s", err);
+		whence_explain(stderr, o.conf_path, o.conf_given);
 		free(err);
 		return 1;
 	}
 	free(err);
-	if (o.check)
+	if (o.check) {
 		rc = run_check(s);
-	else if (o.stats)
+		if (run_check_user(s) != 0)
+			rc = 1;
+	} else if (o.stats)
 		rc = run_stats(s);
 	else if (o.nfiles > 0)
 		rc = run_dryrun(s, &o);

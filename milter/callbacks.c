@@ -10,7 +10,8 @@
  *
  * Only the end of message needs a reply; every other step is negotiated
  * as "no reply" (SMFIP_NR_*) or not sent at all, so a message costs one
- * round trip.  Without SPF the connect, HELO and MAIL steps are not sent:
+ * round trip.  Over TCP every step sent gets its reply (milter.h says
+ * why: the MTA's Nagle algorithm against the milter's delayed ACK).  Without SPF the connect, HELO and MAIL steps are not sent:
  * a message then begins at its first RCPT TO, and the envelope sender is
  * the {mail_addr} macro, which the MTA sends with the MAIL macros even
  * when it skips the step.  No callback ever rejects, tempfails or
@@ -53,6 +54,9 @@
 			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
 			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN | \
 			 SMFIP_NOEOH | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NR_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
+			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
+			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN)
 
 struct msgctx {
 	snapshot_t	*snap;		/* NULL: no message */
@@ -138,6 +142,19 @@ set_client(struct connctx *cc, const char *text)
 		(void)ipaddr_format(&ip, cc->client, sizeof(cc->client));
 }
 
+/* DATA and end of headers, sent over TCP only: nothing to do but reply. */
+static sfsistat
+cb_data(SMFICTX *ctx)
+{
+	return reply(conn_get(ctx), SMFIP_NR_DATA);
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	return reply(conn_get(ctx), SMFIP_NR_EOH);
+}
+
 /* Negotiate: ask only for what is used, and no reply where possible. */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
@@ -159,13 +176,19 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		log_warnx("the MTA does not allow changing recipients: "
 		    "complaints stay at the abuse desk");
 	cc->steps = f1 & WANT_STEPS;
+	if (milter_state.tcp)
+		cc->steps &= ~(unsigned long)(NR_STEPS | SMFIP_NODATA |
+		    SMFIP_NOEOH);
 	/*
 	 * The client address, the HELO name and the MAIL FROM argument serve
 	 * SPF alone: without it, the MTA need not send the connect, HELO and
 	 * MAIL steps at all (the sender comes as the {mail_addr} macro).
+	 * Not over TCP: the MTA still sends the macros of a skipped step,
+	 * alone, and they would wait for the delayed ACK like a step
+	 * without a reply.
 	 */
 	if ((s = snapshot_acquire()) != NULL) {
-		if (s->conf->spf_policy == SPF_POLICY_OFF)
+		if (s->conf->spf_policy == SPF_POLICY_OFF && !milter_state.tcp)
 			cc->steps |= f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO |
 			    SMFIP_NOMAIL);
 		snapshot_release(s);
@@ -535,12 +558,12 @@ struct smfiDesc milter_desc = {
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
-	.xxfi_eoh = NULL,
+	.xxfi_eoh = cb_eoh,
 	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,
 	.xxfi_unknown = NULL,
-	.xxfi_data = NULL,
+	.xxfi_data = cb_data,
 	.xxfi_negotiate = cb_negotiate,
 };

@@ -22,6 +22,13 @@ struct milter_state {
 	stats_t		*stats;		/* counters */
 	ratelimit_t	*ratelimit;	/* RateLimit */
 	spf_t		*spf;		/* SPF checker */
+	/*
+	 * The socket is TCP: every step the MTA sends gets a reply.  A step
+	 * without one leaves the MTA's write unacknowledged until the delayed
+	 * ACK (40 ms on Linux), and the MTA's Nagle algorithm holds its next
+	 * small write until then; a reply carries the ACK at once.
+	 */
+	int		 tcp;
 };
 
 extern struct milter_state milter_state;

@@ -53,8 +53,12 @@ diag() {
 	sed 's/^/# /' "$@"
 }
 
+# The daemon drops to nobody and re-reads its files on a reload: it gets
+# copies in $T, readable whatever the permissions of the source tree.
 chmod 755 "$T"
 mkdir "$T/run"
+cp "$srcdir/rules/abuse.rules" "$T/abuse.rules" || exit 1
+chmod 644 "$T/abuse.rules"
 USER_OPT=""
 if [ "$(id -u)" = 0 ]; then
 	USER_OPT="-u nobody"
@@ -71,7 +75,7 @@ Syslog no
 LogLevel info
 AbuseRecipients abuse@provider.test, security@provider.test $1
 MapDirectory $T/map
-RulesFile $srcdir/rules/abuse.rules
+RulesFile $T/abuse.rules
 KeepCopy archive@provider.test
 SPFPolicy off
 RateLimit 3/1h
@@ -97,7 +101,7 @@ ok $(( rc == 1 ? $? : 1 )) "abuse-milter -n: a bad value fails, named FILE:LINE"
 
 # The dry run reads the same configuration.
 "$MILTER" -c "$CONF" -t "$MT_DIR/arf-c1.eml" "$MT_DIR/noip.eml" \
-    >"$T/t.out" 2>&1
+    >"$T/t.out" 2>"$T/t.err"
 rc=$?
 [ $rc = 0 ] && [ "$(wc -l <"$T/t.out")" -eq 2 ] &&
     head -n 1 "$T/t.out" | grep -q '"action":"route"' &&
@@ -105,7 +109,48 @@ rc=$?
     tail -n 1 "$T/t.out" | grep -q '"reason":"no-ip"'
 rc=$?
 ok $rc "abuse-milter -t: one decision per file"
-[ $rc = 0 ] || diag "$T/t.out"
+[ $rc = 0 ] || diag "$T/t.out" "$T/t.err"
+grep -q "configuration $CONF, rules $T/abuse.rules, map $T/map" "$T/t.err"
+ok $? "abuse-milter -t says which configuration, rules and map it used"
+"$MILTER" -c "$T/none.conf" -t "$MT_DIR/arf-c1.eml" >"$T/t2.out" 2>&1
+rc=$?
+grep -q "looked for the configuration in $T/none.conf" "$T/t2.out" &&
+    grep -q "to look elsewhere: -c CONFIG" "$T/t2.out"
+ok $(( rc == 1 ? $? : 1 )) "abuse-milter -t without its configuration: says where it looked and how to point it elsewhere"
+[ $rc = 1 ] || diag "$T/t2.out"
+
+# The build tree's binary without -c: the tree's configuration, when none
+# is installed.
+"$MILTER" -t "$srcdir/samples/arf-spam.eml" >"$T/tree.out" 2>"$T/tree.err"
+rc=$?
+if grep -q "using the build tree's configuration" "$T/tree.err"; then
+	[ $rc = 0 ] && grep -q '"action":"route".*"customer":"C1001"' \
+	    "$T/tree.out"
+	ok $? "without -c, the build tree's binary reads the tree's rules and sample map"
+	[ $rc = 0 ] || diag "$T/tree.out" "$T/tree.err"
+else
+	dflt=$(sed -n 's/.*looked for the configuration in \([^ ]*\) (the default).*/\1/p' "$T/tree.err")
+	if [ -n "$dflt" ] && [ ! -e "$dflt" ]; then
+		ok 1 "without -c, the build tree's binary reads the tree's rules and sample map"
+		diag "$T/tree.err"
+	else
+		N=$((N + 1))
+		echo "ok $N - the build tree's configuration # SKIP a configuration is installed: $(head -n 1 "$T/tree.err")"
+	fi
+fi
+
+if [ -n "$USER_OPT" ]; then
+	# the same configuration with a rules file nobody may not read
+	cp "$T/abuse.rules" "$T/private.rules" && chmod 600 "$T/private.rules"
+	sed -e "s|^RulesFile .*|RulesFile $T/private.rules|" "$CONF" \
+	    >"$T/private.conf"
+	echo "UserID nobody" >>"$T/private.conf"
+	"$MILTER" -c "$T/private.conf" -n >"$T/n2.out" 2>&1
+	rc=$?
+	grep -q "^$T/private.rules: RulesFile: user nobody cannot read it after dropping privileges" "$T/n2.out"
+	ok $(( rc == 1 ? $? : 1 )) "abuse-milter -n: warns that UserID cannot read the rules file"
+	[ $rc = 1 ] || diag "$T/n2.out"
+fi
 
 if [ "$(id -u)" = 0 ]; then
 	"$MILTER" -f -c "$CONF" >"$T/root.out" 2>&1
@@ -144,7 +189,8 @@ run_lua() {
 		defs="$defs -D $d"
 	done
 	# shellcheck disable=SC2086
-	"$MILTERTEST" -D "SOCKET=local:$SOCK" -D "HELPER=$MT_DIR/common.lua" \
+	"$MILTERTEST" -D "SOCKET=${MT_SOCKET:-local:$SOCK}" \
+	    -D "HELPER=$MT_DIR/common.lua" \
 	    -D "FIXTURES=$MT_DIR" $defs -s "$MT_DIR/$script" \
 	    >"$T/lua.out" 2>&1
 	rc=$?
@@ -234,6 +280,49 @@ sed '$d' "$CONF" >"$CONF.ok"
 "$MILTER" -c "$CONF.ok" -s >"$T/s.out" 2>&1
 grep -q '^abuse_milter_rule_hits_total{rule="arf-source-ip"} ' "$T/s.out"
 ok $? "abuse-milter -s prints the counters"
+
+# A reload that may not read the rules as the daemon's user says so.
+if [ -n "$USER_OPT" ]; then
+	cat "$CONF.ok" >"$CONF"
+	chmod 600 "$T/abuse.rules"
+	kill -HUP "$PID"
+	i=0
+	while ! grep -q "cannot read $T/abuse.rules" "$T/milter.log" &&
+	    [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "reload: cannot read $T/abuse.rules as user nobody: permission denied; the old configuration stays" "$T/milter.log"
+	ok $? "a reload that cannot read the rules as nobody says so plainly"
+	chmod 644 "$T/abuse.rules"
+	kill -0 "$PID"
+	ok $? "the daemon still runs, on the old configuration"
+fi
+
+# Over TCP: a second daemon on a loopback port replies at every step and
+# routes alike.
+TPORT=$("${PYTHON3:-python3}" "$srcdir/t/lib/pfhelper.py" port 1 2>/dev/null)
+if [ -n "$TPORT" ]; then
+	sed -e "s|^Socket .*|Socket inet:$TPORT@127.0.0.1|" \
+	    -e "s|^StatsFile .*|StatsFile none|" "$CONF.ok" >"$T/tcp.conf"
+	# shellcheck disable=SC2086
+	"$MILTER" -f -c "$T/tcp.conf" $USER_OPT >"$T/tcp.log" 2>&1 &
+	TPID=$!
+	"${PYTHON3:-python3}" "$srcdir/t/lib/pfhelper.py" wait-port 127.0.0.1 \
+	    "$TPORT" 10
+	ok $? "a daemon listens on 127.0.0.1:$TPORT"
+	MT_SOCKET=inet:$TPORT@127.0.0.1
+	run_lua negotiate_tcp.lua
+	run_lua route.lua
+	MT_SOCKET=""
+	kill -TERM "$TPID"
+	wait "$TPID"
+	ok $? "the TCP daemon stops cleanly"
+	[ $FAILED != 0 ] && diag "$T/tcp.log"
+else
+	N=$((N + 1))
+	echo "ok $N - over TCP # SKIP no free port"
+fi
 
 # Stop.
 kill -TERM "$PID"
