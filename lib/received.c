@@ -485,13 +485,15 @@ helo_group(const struct elem *g)
  * Find in group g (at its own depth 0) a literal "[address]" that is not
  * the value of "helo=": the address the MTA wrote after the client's DNS
  * name, "(name [address])" (Postfix, Sendmail, OpenSMTPD, Haraka, Gmail)
- * or "([address]:port helo=name)" (Exim).  Returns its offset in g and
- * sets *flen, or -1.
+ * or "([address]:port helo=name)" (Exim); the last of them, since a
+ * client-chosen literal may stand before it.  Returns its offset in g
+ * and sets *flen, or -1.
  */
 static long
 group_literal(const struct elem *g, size_t *flen)
 {
 	size_t	 i, n;
+	long	 found = -1;
 	int	 depth = 0;
 
 	if (helo_group(g))
@@ -506,11 +508,12 @@ group_literal(const struct elem *g, size_t *flen)
 		if (i >= 5 && strncasecmp(g->p + i - 5, "helo=", 5) == 0)
 			continue;
 		if ((n = literal_len(g->p + i, g->n - i)) > 0) {
+			/* the last one: "([helo literal] [address])" */
 			*flen = n;
-			return (long)i;
+			found = (long)i;
 		}
 	}
-	return -1;
+	return found;
 }
 
 /* Set the hop's field to n bytes at p. */
