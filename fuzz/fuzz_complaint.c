@@ -103,7 +103,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static int
 names_offender(const struct decision *d, const struct candidate *c)
 {
-	if (c->transport)
+	if (c->transport == CAND_TRANSPORT)
 		return 1;
 	switch (c->role) {
 	case ROLE_SENDER:

@@ -96,11 +96,20 @@ struct candidate {
 	size_t		pos;		/* order of discovery */
 	int		status;		/* enum ipmap_status of the lookup */
 	struct ipmap_result res;	/* valid when status == IPMAP_FOUND */
-	int		transport;	/* read from a forwarded
-					   complaint's own header block
-					   (region "forwarded"): never
-					   routes, may keep (decide.c) */
+	int		transport;	/* never routes, may keep
+					   (decide.c): CAND_TRANSPORT, read
+					   from a forwarded complaint's own
+					   header block or a contested hop;
+					   CAND_CARRIED, from the text of a
+					   message the complaint carries */
+	int		defers;		/* keeps only when as strong as the
+					   deciding class (transport hops,
+					   the reported message's sender);
+					   else any non-weak one keeps */
 };
+
+#define CAND_TRANSPORT	1
+#define CAND_CARRIED	2
 
 struct decision {
 	int		action;		/* enum route_action */

@@ -98,14 +98,21 @@ objection(const struct decision *d, int best, const struct candidate *found)
 {
 	const struct candidate *c;
 	size_t	 i;
-	int	 ambiguous = 0, multi = 0;
+	int	 ambiguous = 0, multi = 0, defers;
 
 	for (i = 0; i < d->ncand; i++) {
 		c = &d->cand[i];
-		if (c->transport || c->role == ROLE_SENDER ?
-		    c->strength < best : c->strength < STRENGTH_STRONG)
+		/*
+		 * A reported message's chain defers to its report's own
+		 * Source-IP only, transport to whatever decides.
+		 */
+		defers = c->defers && (c->transport == CAND_TRANSPORT ||
+		    (found->region != NULL && strcmp(found->region, "report")
+		    == 0));
+		if (defers ? c->strength < best : c->strength < STRENGTH_STRONG)
 			continue;
-		if (!c->transport && !offender_role(c, d->site_report))
+		if (c->transport != CAND_TRANSPORT &&
+		    !offender_role(c, d->site_report))
 			continue;
 		if (c->status == IPMAP_ERROR)
 			return "map-error";

@@ -40,6 +40,9 @@ struct xctx {
 	struct extract_out	*out;
 	size_t			 size;		/* room in out->cand */
 	const char		*region;	/* of the segment being read */
+	int			 defers;	/* what it finds keeps only
+						   as strong as the deciding
+						   class (complaint.h) */
 	int			 transport;	/* it is a forwarded
 						   complaint's header block */
 };
@@ -156,6 +159,7 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 	c->pos = o->ncand;
 	c->status = IPMAP_NOTFOUND;
 	c->transport = x->transport;
+	c->defers = x->defers || x->transport == CAND_TRANSPORT;
 	o->ncand++;
 }
 
@@ -578,7 +582,11 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 	struct recv_result	 rr;
 	char			 dom[256], reg[256];
 	size_t			 i;
-	int			 rc, k;
+	int			 rc, k, first = 1, report = 0;
+
+	for (i = 0; i < mime_count(m); i++)
+		if (mime_seg(m, i)->region == MIME_SEG_REPORT)
+			report = 1;
 
 	for (i = 0; i < mime_count(m); i++) {
 		s = mime_seg(m, i);
@@ -599,7 +607,7 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 		 * Contested hops (received.h) may keep the complaint, never
 		 * route it: they are transport.
 		 */
-		x->transport = 1;
+		x->transport = CAND_TRANSPORT;
 		for (k = 0; rc != -1 && k < rr.ncontested; k++)
 			add_cand(x, &rr.contested[k].ip, rr.contested[k].port,
 			    rr.contested[k].has_time ? rr.contested[k].time :
@@ -609,10 +617,22 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 		x->transport = 0;
 		if (rc != 1)
 			continue;
-		x->transport = s->region == MIME_SEG_FWD_HEADERS;
+		x->transport = s->region == MIME_SEG_FWD_HEADERS ?
+		    CAND_TRANSPORT : 0;
+		/*
+		 * The chain of a feedback report's reported message is a
+		 * reading that the report's own Source-IP (the reporter's word
+		 * on its hand-off) outranks; any other chain (a second sample,
+		 * an earlier complaint's spam) is evidence of its own, and
+		 * must agree with the rest.
+		 */
+		if (!x->transport && s->region == MIME_SEG_EMB_HEADERS &&
+		    s->parent == 0 && first-- > 0 && report)
+			x->defers = 1;
 		add_cand(x, &rr.ip, rr.port, rr.has_time ? rr.time :
 		    TIME_UNSET, rr.has_time ? rr.time : TIME_UNSET, rr.rule,
 		    x->transport ? "forwarded" : "received");
+		x->defers = 0;
 		x->transport = 0;
 	}
 }
@@ -629,8 +649,26 @@ run_forwarded(struct xctx *x, const struct rule *r, const struct mime_seg *s)
 	if (!(r->regions & RULE_REG_EMB_HEADERS) || r->g_ip[0] == 0 ||
 	    !rules_ctype_ok(r, s->ctype))
 		return;
-	x->transport = 1;
+	x->transport = CAND_TRANSPORT;
 	run(x, r, s->data, s->len, "forwarded");
+	x->transport = 0;
+}
+
+/*
+ * Run rule r over the text of a message the complaint carries (an
+ * earlier complaint attached, the reported message's own text): what it
+ * finds never routes, but an offender of another customer named there
+ * keeps the complaint (CAND_CARRIED).  Time rules do not run.
+ */
+static void
+run_carried(struct xctx *x, const struct rule *r, const struct mime_seg *s)
+{
+	if (!(r->regions & (RULE_REG_TEXT | RULE_REG_REPORT |
+	    RULE_REG_ATTACH)) || r->g_ip[0] == 0 || r->marks != 0 ||
+	    !rules_ctype_ok(r, s->ctype))
+		return;
+	x->transport = CAND_CARRIED;
+	run(x, r, s->data, s->len, "carried");
 	x->transport = 0;
 }
 
@@ -686,6 +724,11 @@ extract_evidence(const rules_t *rs, const struct extract_in *in,
 			s = mime_seg(in->mime, j);
 			if (s->region == MIME_SEG_FWD_HEADERS) {
 				run_forwarded(&x, r, s);
+				continue;
+			}
+			if (s->region == MIME_SEG_EMB_TEXT &&
+			    !(r->regions & RULE_REG_EMB_TEXT)) {
+				run_carried(&x, r, s);
 				continue;
 			}
 			if (!(r->regions & seg_bit(s->region)) ||
