@@ -216,16 +216,33 @@ has_any(const char *s, size_t len, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Does s begin, after blanks, with one of the n phrases of list? */
+/* The prefixes mail clients put before a forwarded message's Subject. */
+static const char *const forward_prefixes[] = {
+	"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "i:", "vs:", "[fwd:",
+	"fwd :", "fw :",
+};
+
+/* Does s begin, after blanks and forward prefixes, with one of the n
+ * phrases of list? */
 static int
 starts_any(const char *s, const char *const *list, size_t n)
 {
-	size_t	 i;
+	size_t	 i, k;
 
 	if (s == NULL)
 		return 0;
-	while (*s == ' ' || *s == '\t')
-		s++;
+	for (k = 0; k < 8; k++) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (i = 0; i < sizeof(forward_prefixes) /
+		    sizeof(forward_prefixes[0]); i++)
+			if (strncasecmp(s, forward_prefixes[i],
+			    strlen(forward_prefixes[i])) == 0)
+				break;
+		if (i == sizeof(forward_prefixes) / sizeof(forward_prefixes[0]))
+			break;
+		s += strlen(forward_prefixes[i]);
+	}
 	for (i = 0; i < n; i++)
 		if (strncasecmp(s, list[i], strlen(list[i])) == 0)
 			return 1;
@@ -287,12 +304,80 @@ daemon_from(const char *from)
 struct facts {
 	int	 dsn_part;	/* a delivery-status part at the top */
 	int	 report;	/* a feedback report at the top */
-	int	 carried;	/* it carries a message or its headers */
+	int	 carrying;	/* it carries a message or its headers */
 	int	 attached;	/* it has an attachment */
 	int	 quoted;	/* its text has "> " lines */
 	int	 bounce_text, challenge_text, autoreply_text, quote_text;
 	int	 complaint_word, lure_word, spam_text;
+	const char *carried;	/* a carried message is no complaint:
+				   the signal, or NULL */
+	int	 carried_kind;
 };
+
+/* The value of field name in a header block (one field a line) into out
+ * (size bytes; "" if absent). */
+static void
+block_field(const char *s, size_t len, const char *name, char *out,
+    size_t size)
+{
+	const char	*p, *e, *end = s + len;
+	size_t		 n = strlen(name), vl;
+
+	out[0] = '\0';
+	for (p = s; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if ((size_t)(e - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':') {
+			p += n + 1;
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+			vl = (size_t)(e - p) < size - 1 ? (size_t)(e - p) :
+			    size - 1;
+			memcpy(out, p, vl);
+			out[vl] = '\0';
+			return;
+		}
+	}
+}
+
+/*
+ * Is a message the complaint carries (attached, or forwarded inline)
+ * a bounce or an automatic answer, by its own header block or text?
+ */
+static void
+carried_kind(const struct mime_seg *s, struct facts *f)
+{
+	char	 from[256], subj[512], ct[256], as[128];
+	size_t	 len = s->len < KIND_TEXT_MAX ? s->len : KIND_TEXT_MAX;
+
+	if (f->carried_kind != KIND_COMPLAINT)
+		return;
+	if (s->region == MIME_SEG_EMB_TEXT) {
+		if (HAS_ANY(s->data, len, bounce_texts)) {
+			f->carried_kind = KIND_BOUNCE;
+			f->carried = "carried non-delivery text";
+		} else if (HAS_ANY(s->data, len, autoreply_texts)) {
+			f->carried_kind = KIND_AUTOREPLY;
+			f->carried = "carried automatic-answer text";
+		}
+		return;
+	}
+	block_field(s->data, s->len, "From", from, sizeof(from));
+	block_field(s->data, s->len, "Subject", subj, sizeof(subj));
+	block_field(s->data, s->len, "Content-Type", ct, sizeof(ct));
+	block_field(s->data, s->len, "Auto-Submitted", as, sizeof(as));
+	if ((has_ci(ct, strlen(ct), "multipart/report") &&
+	    has_ci(ct, strlen(ct), "delivery-status")) ||
+	    STARTS_ANY(subj, bounce_subjects) || daemon_from(from)) {
+		f->carried_kind = KIND_BOUNCE;
+		f->carried = "carried bounce";
+	} else if (has_ci(as, strlen(as), "auto-replied") ||
+	    STARTS_ANY(subj, autoreply_subjects)) {
+		f->carried_kind = KIND_AUTOREPLY;
+		f->carried = "carried automatic answer";
+	}
+}
 
 /* Read the structure and the top-level text of m into f. */
 static void
@@ -312,7 +397,9 @@ gather(const mime_t *m, const char *subject, struct facts *f)
 		s = mime_seg(m, i);
 		if (s->embedded > 0 || s->region == MIME_SEG_EMB_HEADERS ||
 		    s->region == MIME_SEG_FWD_HEADERS) {
-			f->carried = 1;
+			f->carrying = 1;
+			if (s->embedded <= 1)
+				carried_kind(s, f);
 			continue;
 		}
 		if (strcmp(s->ctype, "message/delivery-status") == 0 ||
@@ -368,6 +455,13 @@ is_bounce(const struct mime_field *hdr, size_t nhdr, const char *mail_from,
 	 */
 	if (f->report)
 		return NULL;
+	/*
+	 * A bounce forwarded to the desk, attached or inline, carries the
+	 * returned message: the same loop, one step removed.  (A complaint
+	 * about backscatter stays at the desk with it.)
+	 */
+	if (f->carried_kind == KIND_BOUNCE)
+		return f->carried;
 	if (null_path(mail_from))
 		return "null reverse-path";
 	if (null_path(field(hdr, nhdr, "Return-Path")))
@@ -399,6 +493,8 @@ is_autoreply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 		return "read receipt";
 	if (f->report)
 		return NULL;
+	if (f->carried_kind == KIND_AUTOREPLY)
+		return f->carried;
 	if (STARTS_ANY(subject, autoreply_subjects))
 		return "automatic-answer subject";
 	if (f->autoreply_text)
@@ -419,7 +515,7 @@ is_reply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 	    field(hdr, nhdr, "References") != NULL;
 	if (thread)
 		return "reply to a thread";
-	if (f->quoted || f->quote_text)
+	if (f->quoted || f->quote_text || f->carrying)
 		return "reply quoting a message";
 	return NULL;
 }
@@ -431,7 +527,7 @@ is_raw_spam(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 	const char	*v;
 
 	/* a report, an attachment or a carried message make a complaint */
-	if (f->report || f->carried || f->attached)
+	if (f->report || f->carrying || f->attached)
 		return NULL;
 	if (field(hdr, nhdr, "List-Unsubscribe") != NULL ||
 	    field(hdr, nhdr, "List-Id") != NULL)

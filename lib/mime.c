@@ -1256,6 +1256,45 @@ header_line(const char *s, size_t len)
 }
 
 /*
+ * Where a message forwarded inline begins in a text part: the line that
+ * mail clients write above it ("---------- Forwarded message ---------",
+ * "Begin forwarded message:", "-----Original Message-----", ...).  Its
+ * offset, or 0 when there is none.
+ */
+static size_t
+forward_mark(const char *s, size_t len)
+{
+	static const char *const marks[] = {
+		"---------- forwarded message",	/* Gmail */
+		"-------- forwarded message",	/* Thunderbird */
+		"-------- original message",
+		"begin forwarded message:",	/* Apple Mail */
+		"-----original message-----",	/* Outlook */
+		"----- original message -----",
+		"----- forwarded message from",	/* mutt */
+		"-------- weitergeleitete nachricht",
+		"-------- message transf",	/* "transféré" */
+		"-------- mensaje reenviado",
+	};
+	size_t	 i, k, n, off;
+
+	for (off = 0; off < len; ) {
+		for (i = off; i < len && (s[i] == ' ' || s[i] == '\t' ||
+		    s[i] == '>'); i++)
+			;
+		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+			n = strlen(marks[k]);
+			if (len - i >= n && strncasecmp(s + i, marks[k], n) == 0)
+				return off > 0 ? off : 1;
+		}
+		while (off < len && s[off] != '\n')
+			off++;
+		off++;
+	}
+	return 0;
+}
+
+/*
  * A header block pasted into a text part (a forwarded spam with its
  * headers, a SpamCop "Offending message"): the run of header lines
  * around the first "Received: from" line.  Sets *start and *end;
@@ -1416,8 +1455,8 @@ leaf_text(struct mime *m, const char *ctype, const char *charset,
     const char *name, int attach, int emb, int msgno, size_t depth,
     const char *s, size_t len)
 {
-	char	*p, *h;
-	size_t	 hs, he, hl;
+	char	*p, *h, *q;
+	size_t	 hs, he, hl, fw;
 	int	 region;
 
 	if (emb > 0)
@@ -1438,6 +1477,13 @@ leaf_text(struct mime *m, const char *ctype, const char *charset,
 	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/plain") == 0 &&
 	    pasted_headers(p, len, &hs, &he))
 		mime_message(m, p + hs, he - hs, depth + 1, emb + 1, 1, msgno);
+	if (region == MIME_SEG_TEXT && (fw = forward_mark(p, len)) > 0 &&
+	    (q = dup_mem(p + fw, len - fw)) != NULL) {
+		/* the text of a message forwarded inline is carried */
+		add_seg(m, MIME_SEG_EMB_TEXT, ctype, name, emb + 1, msgno, q,
+		    len - fw);
+		len = fw;
+	}
 	add_seg(m, region, ctype, name, emb, msgno, p, len);
 }
 

@@ -199,14 +199,14 @@ static const struct kcase cases[] = {
 	  "sshd[1]: Failed password for root from 192.0.2.1 port 4711\n",
 	  KIND_COMPLAINT },
 	{ "an ARF report is a complaint", NULL, A_COMPLAINT, KIND_COMPLAINT },
-	{ "a complaint carrying a bounce (backscatter) is a complaint", NULL,
+	{ "a complaint carrying a bounce (backscatter) stays at the desk", NULL,
 	  "From: user@isp.example\nSubject: backscatter abuse from your "
 	  "server\nContent-Type: multipart/mixed; boundary=o\n\n--o\n"
 	  "Content-Type: text/plain\n\nyour server sends me this\n--o\n"
 	  "Content-Type: message/rfc822\n\nFrom: MAILER-DAEMON@mx.example\n"
 	  "Subject: Undelivered Mail Returned to Sender\nReceived: from a "
 	  "(a [192.0.2.1]) by mx.isp.example\n\nThis is the mail system at "
-	  "host mx.example.\n--o--\n", KIND_COMPLAINT },
+	  "host mx.example.\n--o--\n", KIND_BOUNCE },
 	{ "a complaint carrying a bulk spam is a complaint", NULL,
 	  "From: user@isp.example\nSubject: Fwd: Big sale\nContent-Type: "
 	  "multipart/mixed; boundary=o\n\n--o\nContent-Type: text/plain\n\n"
@@ -214,6 +214,21 @@ static const struct kcase cases[] = {
 	  "From: deals@shop.example\nList-Unsubscribe: <mailto:u@x>\n"
 	  "Received: from a (a [192.0.2.1]) by mx.isp.example\n\nsale, click "
 	  "here, unsubscribe\n--o--\n", KIND_COMPLAINT },
+	{ "a bounce forwarded inline is a bounce", NULL,
+	  "From: user@isp.example\nSubject: Fwd: Undelivered Mail Returned to "
+	  "Sender\n\nplease look at this abuse\n\n---------- Forwarded message "
+	  "---------\nFrom: MAILER-DAEMON@mx.example\n\nThis is the mail system "
+	  "at host mx.example.\n", KIND_BOUNCE },
+	{ "a bounce's text forwarded inline under another subject is a bounce",
+	  NULL, "From: user@isp.example\nSubject: look at this abuse\n\nsee "
+	  "below\n\nBegin forwarded message:\n\nHi. This is the qmail-send "
+	  "program at mx.example.\n", KIND_BOUNCE },
+	{ "an automatic answer forwarded as an attachment is an auto-reply",
+	  NULL, "From: user@isp.example\nSubject: abuse report\nContent-Type: "
+	  "multipart/mixed; boundary=o\n\n--o\nContent-Type: text/plain\n\n"
+	  "spam\n--o\nContent-Type: message/rfc822\n\nFrom: noc@c.example\n"
+	  "Auto-Submitted: auto-replied\nSubject: Re: spam\n\naway\n--o--\n",
+	  KIND_AUTOREPLY },
 	{ "a feedback report with Precedence: bulk is a complaint", NULL,
 	  "From: fbl@isp.example\nPrecedence: bulk\nSubject: report\n"
 	  "Content-Type: multipart/report; report-type=feedback-report; "
