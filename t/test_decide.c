@@ -50,6 +50,20 @@ static const char rules_txt[] =
     "\tregion text\n"
     "\tstrength strong\n"
     "\tpattern ^Offending IP: (?<ip>%{IP})$\n"
+    "rule target\n"
+    "\tregion text\n"
+    "\tstrength strong\n"
+    "\trole victim\n"
+    "\tpattern ^Target IP: (?<ip>%{IP})$\n"
+    "rule url\n"
+    "\tregion text\n"
+    "\tstrength strong\n"
+    "\trole site\n"
+    "\tpattern http://(?<ip>%{IP})/\n"
+    "rule about-a-site\n"
+    "\tregion text\n"
+    "\tmarks site-report\n"
+    "\tpattern phishing site\n"
     "rule any\n"
     "\tregion text\n"
     "\tstrength weak\n"
@@ -165,6 +179,29 @@ static const struct dcase cases[] = {
 	  "--o\nContent-Type: message/rfc822\n\nDate: Wed, 1 Nov 2023 "
 	  "10:00:00 +0000\nSubject: spam\n\nbuy\n--o--\n",
 	  NULL, NULL, NULL, "keep", "time-uncertain", "" },
+	{ "a victim of another customer does not object",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nTarget IP: 198.51.100.1\n",
+	  NULL, NULL, NULL, "route", "route", "C1" },
+	{ "an address labelled the victim's is not the offender anywhere",
+	  "Subject: abuse report\n\nTarget IP: 192.0.2.1\nseen 192.0.2.1\n",
+	  NULL, NULL, NULL, "keep", "no-ip", "" },
+	{ "a spam report never routes on, or is kept by, an advertised site",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nvisit http://198.51.100.1/\n",
+	  NULL, NULL, NULL, "route", "route", "C1" },
+	{ "a report about a web site routes on its host",
+	  "Subject: abuse report\n\na phishing site at http://198.51.100.1/\n",
+	  NULL, NULL, NULL, "route", "route", "C2" },
+	{ "a site report's host and an offender of another customer keep",
+	  "Subject: abuse report\n\nphishing site http://198.51.100.1/\n"
+	  "Offending IP: 192.0.2.1\n", NULL, NULL, NULL, "keep",
+	  "multi-customer", "" },
+	{ "a strong offender of another customer keeps an authoritative route",
+	  "Subject: abuse report\nContent-Type: multipart/report; "
+	  "report-type=feedback-report; boundary=b\n\n--b\nContent-Type: "
+	  "text/plain\n\nOffending IP: 198.51.100.1\n--b\nContent-Type: "
+	  "message/feedback-report\n\nFeedback-Type: abuse\nSource-IP: "
+	  "192.0.2.10\n--b--\n", NULL, NULL, NULL, "keep", "multi-customer",
+	  "" },
 	{ "two customers in the strongest class keep",
 	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: 198.51.100.1\n",
 	  NULL, NULL, NULL, "keep", "multi-customer", "" },
