@@ -157,10 +157,8 @@ static const char *const quote_texts[] = {
 	"from: ",	/* Outlook's quoted header block, with "sent:" */
 };
 
-/*
- * What a complaint says of itself, in the languages of abuse mail: words
- * only a complaint uses, and words a phishing lure may use too.
- */
+/* What a complaint says of itself, in the languages of abuse mail (and
+ * not a phishing lure: "unauthorized login" is a lure's word too). */
 static const char *const complaint_words[] = {
 	"abuse", "spam", "complaint", "unsolicited", "infring", "copyright",
 	"dmca", "malware", "botnet", "ddos", "denial of service", "brute",
@@ -170,12 +168,8 @@ static const char *const complaint_words[] = {
 	"queja", "denuncia", "abuso", "vulnerab", "open resolver",
 	"open proxy", "open relay", "amplification", "drone", "c&c",
 	"command and control", "misconfigur", "sinkhole", "csirt", "cert-",
-	"infringement", "notice of claimed",
-};
-static const char *const lure_words[] = {
-	"attack", "scan", "hack", "compromised", "infected", "firewall",
-	"log", "incident", "report", "violation", "unauthori", "fraud",
-	"phish", "aanval", "angriff", "attaque", "ataque", "notice",
+	"infringement", "notice of claimed", "junk", "stop them",
+	"stop this", "please stop",
 };
 
 /* Words of bulk mail and of phishing lures. */
@@ -308,7 +302,7 @@ struct facts {
 	int	 attached;	/* it has an attachment */
 	int	 quoted;	/* its text has "> " lines */
 	int	 bounce_text, challenge_text, autoreply_text, quote_text;
-	int	 complaint_word, lure_word, spam_text;
+	int	 complaint_word, spam_text;
 	const char *carried;	/* a carried message is no complaint:
 				   the signal, or NULL */
 	int	 carried_kind;
@@ -390,7 +384,6 @@ gather(const mime_t *m, const char *subject, struct facts *f)
 	if (subject != NULL) {
 		f->complaint_word = HAS_ANY(subject, strlen(subject),
 		    complaint_words);
-		f->lure_word = HAS_ANY(subject, strlen(subject), lure_words);
 		f->spam_text = HAS_ANY(subject, strlen(subject), spam_texts);
 	}
 	for (i = 0; i < mime_count(m); i++) {
@@ -421,7 +414,6 @@ gather(const mime_t *m, const char *subject, struct facts *f)
 		f->autoreply_text |= HAS_ANY(s->data, len, autoreply_texts);
 		f->quote_text |= HAS_ANY(s->data, len, quote_texts);
 		f->complaint_word |= HAS_ANY(s->data, len, complaint_words);
-		f->lure_word |= HAS_ANY(s->data, len, lure_words);
 		f->spam_text |= HAS_ANY(s->data, len, spam_texts);
 		f->quoted |= (len > 2 && s->data[0] == '>') ||
 		    has_ci(s->data, len, "\n>");
@@ -535,13 +527,14 @@ is_raw_spam(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 	if ((v = field(hdr, nhdr, "Precedence")) != NULL &&
 	    (has_ci(v, strlen(v), "bulk") || has_ci(v, strlen(v), "list")))
 		return "Precedence: bulk";
-	if (f->complaint_word)
+	/*
+	 * A person's complaint may be a line of plain words; only the
+	 * wording of bulk mail and lures, with none of a complaint's,
+	 * makes raw spam.
+	 */
+	if (f->complaint_word || !f->spam_text)
 		return NULL;
-	if (!f->lure_word)
-		return "no report and no complaint wording";
-	if (f->spam_text)
-		return "bulk-mail wording and no report";
-	return NULL;
+	return "bulk-mail wording and no report";
 }
 
 /* Classify a message; see kind.h. */

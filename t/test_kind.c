@@ -187,9 +187,13 @@ static const struct kcase cases[] = {
 	  "From: security@bank.example\nSubject: Unauthorized login attempt\n"
 	  "\nWe detected an unauthorized login attempt from IP address "
 	  "192.0.2.7. Click here to verify your account.\n", KIND_RAW_SPAM },
-	{ "text with no complaint wording is raw spam", NULL,
-	  "From: a@b.example\nSubject: cheap watches\n\nBuy at "
-	  "http://192.0.2.9/ today\n", KIND_RAW_SPAM },
+	{ "bulk wording and no complaint wording is raw spam", NULL,
+	  "From: a@b.example\nSubject: cheap watches\n\nLimited time offer: "
+	  "buy at http://192.0.2.9/ today\n", KIND_RAW_SPAM },
+	{ "a person's plain words with no abuse vocabulary are a complaint",
+	  NULL, "From: someone@reporter.example\nSubject: Your network\n\n"
+	  "Somebody on your network keeps sending us mail we never asked "
+	  "for.\n", KIND_COMPLAINT },
 	/* complaints */
 	{ "a person's plain-text complaint is a complaint", NULL,
 	  "From: user@isp.example\nSubject: spam from your network\n\n"
