@@ -117,6 +117,33 @@ check_arg(const char *s, size_t size)
 		fuzz_fail("time_parse_arg differs from time_parse_date");
 }
 
+/*
+ * An address field read as a person reads it: a token read gives a
+ * formattable address, a port that is none or 1..65535, and a prefix
+ * length within the family; a strict address reads as itself.
+ */
+static void
+check_token(const char *s, size_t size)
+{
+	struct ipaddr	 ip, ip2;
+	int		 port, plen, rc;
+
+	rc = ipaddr_parse_token(s, size, &ip, &port, &plen);
+	if (rc < -1 || rc > 1)
+		fuzz_fail("ipaddr_parse_token returned neither -1, 0 nor 1");
+	if (rc != 1)
+		return;
+	check_roundtrip(&ip);
+	if (port != -1 && (port < 1 || port > 65535))
+		fuzz_fail("token port out of range");
+	if (plen < 0 || plen > ipaddr_bits(&ip))
+		fuzz_fail("token prefix length out of range");
+	if (ipaddr_parse(s, size, 0, &ip2) == 0 &&
+	    (ipaddr_cmp(&ip, &ip2) != 0 || port != -1 ||
+	    plen != ipaddr_bits(&ip)))
+		fuzz_fail("a strict address read otherwise as a token");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -142,6 +169,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_prefix(&ip, plen);
 	else if (why == NULL)
 		fuzz_fail("ipaddr_parse_prefix failed without a reason");
+	check_token(s, size);
 	if (time_parse_rfc3339(s, size, &t) == 0)
 		check_time(t);
 	if (time_parse_date(s, size, &t) == 0)
