@@ -1781,9 +1781,14 @@ mime_entity(struct mime *m, const struct ent *e, const char *s, size_t len,
 
 		if (strcmp(ct, "message/feedback-report") == 0)
 			m->reports++;	/* the mark of a complaint */
-		if (emb == 0 && (p = part_text(m, e->charset, s, len,
-		    &plen)) != NULL)
-			add_seg(m, MIME_SEG_REPORT, ct, e->name, emb, msgno, p,
+		/*
+		 * The report of a complaint the complaint carries (forwarded
+		 * as an attachment) is no report of this one: its text is
+		 * carried, read only to keep (extract.c).
+		 */
+		if ((p = part_text(m, e->charset, s, len, &plen)) != NULL)
+			add_seg(m, emb == 0 ? MIME_SEG_REPORT :
+			    MIME_SEG_EMB_TEXT, ct, e->name, emb, msgno, p,
 			    unfold(p, plen));
 	} else if (len >= 4 && emb == 0 &&
 	    (memcmp(s, "PK\003\004", 4) == 0 ||
