@@ -94,7 +94,9 @@ check_time(int64_t t)
 		fuzz_fail("formatted time does not parse");
 	if (back != t)
 		fuzz_fail("time does not round-trip");
-	if (time_parse_date(text, strlen(text), &back) != 0 || back != t)
+	/* the date reader knows years 1 to 9999 (timeparse.h) */
+	if (strncmp(text, "0000", 4) != 0 &&
+	    (time_parse_date(text, strlen(text), &back) != 0 || back != t))
 		fuzz_fail("RFC 3339 time not read alike by time_parse_date");
 }
 

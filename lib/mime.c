@@ -1483,6 +1483,7 @@ leaf_text(struct mime *m, const char *ctype, const char *charset,
 		add_seg(m, MIME_SEG_EMB_TEXT, ctype, name, emb + 1, msgno, q,
 		    len - fw);
 		len = fw;
+		p[len] = '\0';
 	}
 	add_seg(m, region, ctype, name, emb, msgno, p, len);
 }
