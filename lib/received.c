@@ -62,6 +62,9 @@ struct hop {
 	int64_t		 time;
 	int		 has_time;
 	int		 auth;		/* an authenticated submission */
+	int		 unplaced;	/* the client part names an address
+					   (ip) but not where its family
+					   records the client */
 };
 
 struct domset {
@@ -779,6 +782,30 @@ hop_by(struct hop *h, const char *s, size_t len)
 		h->has_byip = 1;
 }
 
+/*
+ * The first address (not reserved) anywhere in the client part s: a
+ * maximal run of hex digits, ':' and '.' that parses as one.  Returns 1
+ * with *ip set, or 0.
+ */
+static int
+any_address(const char *s, size_t len, struct ipaddr *ip)
+{
+	size_t	 i = 0, j;
+
+	while (i < len) {
+		for (j = i; j < len && (isxdigit((unsigned char)s[j]) ||
+		    s[j] == ':' || s[j] == '.'); j++)
+			;
+		if (j > i && (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+		    (j == len || !isalnum((unsigned char)s[j])) &&
+		    ipaddr_parse(s + i, j - i, 0, ip) == 0 &&
+		    !ipaddr_is_reserved(ip))
+			return 1;
+		i = j > i ? j : i + 1;
+	}
+	return 0;
+}
+
 /* Parse one Received value into h; -1 on a PCRE2 failure. */
 static int
 hop_parse(const rules_t *rs, const unsigned char *enabled,
@@ -834,6 +861,19 @@ hop_parse(const rules_t *rs, const unsigned char *enabled,
 		if (rules_exec(rs, r, md, h->field, h->fieldlen, hop_hit, h,
 		    &err) == -1)
 			return -1;
+	}
+	/*
+	 * An address the hop names where no grammar places the client (a
+	 * HELO literal alone, a shape no family writes) is no proof of a
+	 * local hop: the walk must not skip it to the hops below, which the
+	 * client may have written itself.
+	 */
+	if (!h->has_ip && any_address(h->from, h->fromlen, &h->ip)) {
+		h->unplaced = 1;
+		for (i = 0; i < rs->nrule && h->rule == NULL; i++)
+			if ((rs->rule[i].regions & RULE_REG_RECEIVED) &&
+			    enabled[i])
+				h->rule = &rs->rule[i];
 	}
 	return 0;
 }
@@ -964,6 +1004,24 @@ contest(const rules_t *rs, const struct hop *h, int i, int vouched,
 	c->hop = i;
 	c->ip = h->ip;
 	c->port = h->port;
+	c->time = h->time;
+	c->has_time = h->has_time;
+	c->rule = h->rule;
+}
+
+/* Report the address an unplaced hop names as contested. */
+static void
+unplaced_contest(const struct hop *h, int i, struct recv_result *out)
+{
+	struct recv_contest *c;
+
+	if (out->ncontested == RECV_CONTEST_MAX || h->rule == NULL)
+		return;
+	c = &out->contested[out->ncontested++];
+	memset(c, 0, sizeof(*c));
+	c->hop = i;
+	c->ip = h->ip;
+	c->port = -1;
 	c->time = h->time;
 	c->has_time = h->has_time;
 	c->rule = h->rule;
@@ -1152,6 +1210,13 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 		}
 	out->ncontested = 0;
 	for (i = 0; i < n; i++) {
+		if (hops[i].unplaced) {
+			/* the hand-off cannot be read: no sender, and what
+			 * the hop names may keep, never route */
+			unplaced_contest(&hops[i], i, out);
+			pick = -2;
+			break;
+		}
 		if (!hop_internal(hops, n, i, &set, &vouched)) {
 			pick = i;
 			break;
@@ -1164,6 +1229,8 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 	}
 	if (pick >= 0 && hops[pick].auth)
 		pick = submission_server(hops, pick);
+	else if (pick == -2)
+		pick = -1;
 	else if (pick == -1)
 		for (i = n - 1; i >= 0; i--)
 			if (hops[i].has_ip && !hops[i].auth) {

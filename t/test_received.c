@@ -153,10 +153,23 @@ static const struct rcase cases[] = {
 	  "Received: from [203.0.113.71]:50123 (helo=[192.0.2.44]) by "
 	  "mx.reporter.example with esmtp (Exim 4.96) id 1rA-0001" D1,
 	  "", "203.0.113.71", 50123, 0, "exim", "" },
-	{ "exim: a helo= literal is never taken, even alone",
+	{ "exim: a helo= literal is never taken, even alone (it may keep)",
 	  "Received: from mail.sender.example (helo=[192.0.2.44]) by "
 	  "mx.reporter.example with esmtp (Exim 4.96) id 1rA-0001" D1,
-	  "", "", -1, -1, NULL, "" },
+	  "", "", -1, -1, NULL, "192.0.2.44" },
+	/* ---- a hop no grammar places stops the walk: the hops below it
+	 * may be the client's own writing */
+	{ "unplaced: a HELO literal alone stops the walk above forged hops",
+	  "Received: from mx.relay.example (EHLO [192.0.2.44]) by "
+	  "mx.reporter.example with SMTP" D1
+	  "Received: from a.example (a.example [198.51.100.5]) by "
+	  "mx.relay.example (Postfix) with ESMTP id 1" D2,
+	  "", "", -1, -1, NULL, "192.0.2.44" },
+	{ "unplaced: an address lead under an unknown MTA stops the walk",
+	  "Received: from 203.0.113.9 by mx.reporter.example with SMTP" D1
+	  "Received: from a.example (a.example [198.51.100.5]) by "
+	  "203.0.113.9 (Postfix) with ESMTP id 1" D2,
+	  "", "203.0.113.9", -1, 0, NULL, "" },
 	{ "exim: IPv6",
 	  "Received: from mail.sender.example ([2001:db8:5::71] "
 	  "helo=mail.sender.example) by mx.reporter.example with esmtp "
