@@ -111,8 +111,15 @@ objection(const struct decision *d, int best, const struct candidate *found)
 		    == 0));
 		if (defers ? c->strength < best : c->strength < STRENGTH_STRONG)
 			continue;
+		/*
+		 * In a site report the spam's sender never routes, but it
+		 * keeps: the report's wording may be the spam's own text, and
+		 * a spamming customer must not send its complaints to a web
+		 * host of its choice by writing "phishing site" in its spam.
+		 */
 		if (c->transport != CAND_TRANSPORT &&
-		    !offender_role(c, d->site_report))
+		    !offender_role(c, d->site_report) &&
+		    !(c->role == ROLE_SENDER && d->site_report))
 			continue;
 		if (c->status == IPMAP_ERROR)
 			return "map-error";
@@ -269,7 +276,8 @@ look_up(ipmap_t *map, struct candidate *c)
 	c->status = ipmap_lookup_span(map, &c->ip, c->time_lo, c->time_hi,
 	    port, &h);
 	if (c->status == IPMAP_FOUND || c->status == IPMAP_AMBIGUOUS) {
-		c->res = h.holder[h.n > 0 ? h.n - 1 : 0];
+		if (h.n > 0)
+			c->res = h.holder[h.n - 1];
 		c->res.serial = h.serial;
 	}
 	if (c->status == IPMAP_FOUND && (h.n != 1 || h.more || h.gap)) {
@@ -399,6 +407,17 @@ decision_clear(struct decision *d)
 	d->ncand = 0;
 }
 
+/* Append a time as a JSON string, null if it cannot be written. */
+static int
+json_time(buf_t *b, int64_t t)
+{
+	char	 s[32];
+
+	if (time_format_rfc3339(t, s, sizeof(s)) == -1)
+		return buf_puts(b, "null");
+	return buf_json_str(b, s, strlen(s));
+}
+
 /* Append a JSON string or null. */
 static int
 json_str_or_null(buf_t *b, const char *s)
@@ -463,23 +482,10 @@ cuts_write(const struct complaint_cuts *cuts, buf_t *b, const char *open,
 	return 0;
 }
 
-/* Append a time as a JSON string, null if it cannot be written. */
-static int
-json_time(buf_t *b, int64_t t)
-{
-	char	 s[32];
-
-	if (time_format_rfc3339(t, s, sizeof(s)) == -1)
-		return buf_puts(b, "null");
-	return buf_json_str(b, s, strlen(s));
-}
-
 /* Append one candidate as JSON. */
 static int
 json_cand(buf_t *b, const struct candidate *c)
 {
-	char	 t[32];
-
 	if (buf_puts(b, "{\"ip\":") == -1 || json_ip(b, &c->ip) == -1)
 		return -1;
 	if (c->port >= 0) {
@@ -487,9 +493,7 @@ json_cand(buf_t *b, const struct candidate *c)
 			return -1;
 	} else if (buf_puts(b, ",\"port\":null") == -1)
 		return -1;
-	if (buf_puts(b, ",\"time\":") == -1 ||
-	    (time_format_rfc3339(c->time, t, sizeof(t)) == 0 ?
-	    buf_json_str(b, t, strlen(t)) : buf_puts(b, "null")) == -1)
+	if (buf_puts(b, ",\"time\":") == -1 || json_time(b, c->time) == -1)
 		return -1;
 	if (c->time_lo != c->time_hi && (buf_puts(b, ",\"window\":[") == -1 ||
 	    json_time(b, c->time_lo) == -1 || buf_putc(b, ',') == -1 ||
@@ -514,7 +518,6 @@ json_cand(buf_t *b, const struct candidate *c)
 int
 decision_json(const struct decision *d, const char *file, buf_t *out)
 {
-	char	 t[32];
 	size_t	 i;
 
 	if (buf_puts(out, "{\"file\":") == -1 ||
@@ -535,9 +538,7 @@ decision_json(const struct decision *d, const char *file, buf_t *out)
 			return -1;
 	} else if (buf_puts(out, ",\"port\":null") == -1)
 		return -1;
-	if (buf_puts(out, ",\"time\":") == -1 ||
-	    (time_format_rfc3339(d->time, t, sizeof(t)) == 0 ?
-	    buf_json_str(out, t, strlen(t)) : buf_puts(out, "null")) == -1 ||
+	if (buf_puts(out, ",\"time\":") == -1 || json_time(out, d->time) == -1 ||
 	    buf_puts(out, ",\"rule\":") == -1 ||
 	    json_str_or_null(out, d->rule) == -1 ||
 	    buf_printf(out, ",\"map_serial\":%llu,\"candidates\":[",

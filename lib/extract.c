@@ -191,10 +191,12 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 	if (ipaddr_parse(h->ip, h->iplen, IPADDR_DEFANGED, &ip) == -1) {
 		/*
 		 * Free text is full of numbers that are no address; a field
-		 * or a column made to hold one is read as a person reads it,
-		 * and what cannot be read is noted, never dropped in silence.
+		 * or a column made to hold the offender's is read as a person
+		 * reads it, and what cannot be read is noted, never dropped in
+		 * silence.  A victim's or a site's is no offender.
 		 */
-		if (r->strength < STRENGTH_STRONG)
+		if (r->strength < STRENGTH_STRONG || (r->role != ROLE_OFFENDER &&
+		    r->role != ROLE_SENDER))
 			return 0;
 		switch (ipaddr_parse_token(h->ip, h->iplen, &ip, &tport,
 		    &plen)) {
@@ -226,10 +228,16 @@ run(struct xctx *x, const struct rule *r, const char *s, size_t len,
 	int	 err = 0, n;
 
 	if (r->marks != 0) {
-		if (!(x->out->site_report && (r->marks & RULE_MARK_SITE_REPORT))
-		    && rules_test(x->rs, r->re, x->in->md, s, len) == 1)
-			x->out->site_report |= (r->marks &
-			    RULE_MARK_SITE_REPORT) != 0;
+		/* site-report is the one mark (rules.h) */
+		if (!x->out->site_report)
+			switch (rules_test(x->rs, r->re, x->in->md, s, len)) {
+			case 1:
+				x->out->site_report = 1;
+				break;
+			case -1:
+				x->out->errors++;	/* keeps a route */
+				break;
+			}
 		return;
 	}
 	if (r->g_ip[0] == 0 && x->out->has_incident)

@@ -60,6 +60,11 @@ static const char rules_txt[] =
     "\tstrength strong\n"
     "\trole site\n"
     "\tpattern http://(?<ip>%{IP})/\n"
+    "rule sent\n"
+    "\tregion text\n"
+    "\tstrength strong\n"
+    "\trole sender\n"
+    "\tpattern ^Sent by: (?<ip>%{IP})$\n"
     "rule about-a-site\n"
     "\tregion text\n"
     "\tmarks site-report\n"
@@ -191,6 +196,22 @@ static const struct dcase cases[] = {
 	{ "a report about a web site routes on its host",
 	  "Subject: abuse report\n\na phishing site at http://198.51.100.1/\n",
 	  NULL, NULL, NULL, "route", "route", "C2" },
+	{ "a victim's address that cannot be read is no offender's",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nTarget IP: "
+	  "192.0.2.300\n", NULL, NULL, NULL, "route", "route", "C1" },
+	{ "an offender's address that cannot be read keeps",
+	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nOffending IP: "
+	  "192.0.2.300\n", NULL, NULL, NULL, "keep", "unreadable-ip", "" },
+	{ "a site report never routes on the spam's sender",
+	  "Subject: abuse report\n\nphishing site http://198.51.100.1/\n"
+	  "Sent by: 100.64.0.9\n", NULL, NULL, NULL, "route", "route", "C2" },
+	{ "a site report whose spam another customer sent keeps",
+	  "Subject: abuse report\n\nphishing site http://198.51.100.1/\n"
+	  "Sent by: 192.0.2.1\n", NULL, NULL, NULL, "keep", "multi-customer",
+	  "" },
+	{ "a spam report routes on its sender",
+	  "Subject: abuse report\n\nSent by: 192.0.2.1\nvisit "
+	  "http://198.51.100.1/\n", NULL, NULL, NULL, "route", "route", "C1" },
 	{ "a site report's host and an offender of another customer keep",
 	  "Subject: abuse report\n\nphishing site http://198.51.100.1/\n"
 	  "Offending IP: 192.0.2.1\n", NULL, NULL, NULL, "keep",
