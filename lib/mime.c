@@ -1258,11 +1258,12 @@ header_line(const char *s, size_t len)
 /*
  * Where a message forwarded inline begins in a text part: the line that
  * mail clients write above it ("---------- Forwarded message ---------",
- * "Begin forwarded message:", "-----Original Message-----", ...).  Its
- * offset, or 0 when there is none.
+ * "Begin forwarded message:", "-----Original Message-----", ...), at
+ * the start of a line, or anywhere in raw HTML, where tags stand before
+ * it.  Its offset, or 0 when there is none.
  */
 static size_t
-forward_mark(const char *s, size_t len)
+forward_mark(const char *s, size_t len, int anywhere)
 {
 	static const char *const marks[] = {
 		"---------- forwarded message",	/* Gmail */
@@ -1282,14 +1283,23 @@ forward_mark(const char *s, size_t len)
 		for (i = off; i < len && (s[i] == ' ' || s[i] == '\t' ||
 		    s[i] == '>'); i++)
 			;
+		if (anywhere && i < len && s[i] != '-' && s[i] != 'b' &&
+		    s[i] != 'B') {
+			off = i + 1;	/* no mark begins here */
+			continue;
+		}
 		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
 			n = strlen(marks[k]);
 			if (len - i >= n && strncasecmp(s + i, marks[k], n) == 0)
 				return off > 0 ? off : 1;
 		}
-		while (off < len && s[off] != '\n')
+		if (anywhere)
 			off++;
-		off++;
+		else {
+			while (off < len && s[off] != '\n')
+				off++;
+			off++;
+		}
 	}
 	return 0;
 }
@@ -1449,14 +1459,42 @@ part_text(struct mime *m, const char *charset, const char *s, size_t len,
 	return p;
 }
 
+/*
+ * Add text p (len bytes, NUL-terminated, malloc'd: the segment takes it)
+ * of region: for the complaint's own text, what follows a mail client's
+ * forward line is the forwarded message's, a carried segment of its own
+ * (in raw HTML, raw_html, the line may stand anywhere).
+ */
+static void
+text_seg(struct mime *m, int region, const char *ctype, const char *name,
+    int emb, int msgno, char *p, size_t len, int raw_html)
+{
+	char	*q;
+	size_t	 fw;
+
+	if (region == MIME_SEG_TEXT && (fw = forward_mark(p, len,
+	    raw_html)) > 0) {
+		if ((q = dup_mem(p + fw, len - fw)) == NULL) {
+			m->nomem = 1;
+			free(p);
+			return;
+		}
+		add_seg(m, MIME_SEG_EMB_TEXT, ctype, name, emb + 1, msgno, q,
+		    len - fw);
+		len = fw;
+		p[len] = '\0';
+	}
+	add_seg(m, region, ctype, name, emb, msgno, p, len);
+}
+
 /* Add a leaf's text as a segment of the right region. */
 static void
 leaf_text(struct mime *m, const char *ctype, const char *charset,
     const char *name, int attach, int emb, int msgno, size_t depth,
     const char *s, size_t len)
 {
-	char	*p, *h, *q;
-	size_t	 hs, he, hl, fw;
+	char	*p, *h;
+	size_t	 hs, he, hl;
 	int	 region;
 
 	if (emb > 0)
@@ -1471,21 +1509,14 @@ leaf_text(struct mime *m, const char *ctype, const char *charset,
 		if ((h = html_text(p, len, &hl)) == NULL)
 			m->nomem = 1;
 		else
-			add_seg(m, region, "text/html", "(text of html)", emb,
-			    msgno, h, hl);
+			text_seg(m, region, "text/html", "(text of html)", emb,
+			    msgno, h, hl, 0);
 	}
 	if (region == MIME_SEG_TEXT && strcmp(ctype, "text/plain") == 0 &&
 	    pasted_headers(p, len, &hs, &he))
 		mime_message(m, p + hs, he - hs, depth + 1, emb + 1, 1, msgno);
-	if (region == MIME_SEG_TEXT && (fw = forward_mark(p, len)) > 0 &&
-	    (q = dup_mem(p + fw, len - fw)) != NULL) {
-		/* the text of a message forwarded inline is carried */
-		add_seg(m, MIME_SEG_EMB_TEXT, ctype, name, emb + 1, msgno, q,
-		    len - fw);
-		len = fw;
-		p[len] = '\0';
-	}
-	add_seg(m, region, ctype, name, emb, msgno, p, len);
+	text_seg(m, region, ctype, name, emb, msgno, p, len,
+	    strcmp(ctype, "text/html") == 0);
 }
 
 /* The name of an archive member (mname, NULL if none) into out: a gzip

@@ -196,6 +196,13 @@ static const struct dcase cases[] = {
 	{ "a report about a web site routes on its host",
 	  "Subject: abuse report\n\na phishing site at http://198.51.100.1/\n",
 	  NULL, NULL, NULL, "route", "route", "C2" },
+	{ "the text below a forward line is carried, in HTML too",
+	  "Subject: abuse report\nContent-Type: text/html\n\n<div>please "
+	  "look</div><div>---------- Forwarded message ---------</div><div>"
+	  "seen 192.0.2.1</div>\n", NULL, NULL, NULL, "keep", "no-ip", "" },
+	{ "the text below a forward line is carried",
+	  "Subject: abuse report\n\nplease look\n\nBegin forwarded message:"
+	  "\n\nseen 192.0.2.1\n", NULL, NULL, NULL, "keep", "no-ip", "" },
 	{ "a victim's address that cannot be read is no offender's",
 	  "Subject: abuse report\n\nOffending IP: 192.0.2.1\nTarget IP: "
 	  "192.0.2.300\n", NULL, NULL, NULL, "route", "route", "C1" },
