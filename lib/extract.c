@@ -81,23 +81,6 @@ parse_time(const char *s, size_t len, int64_t arrival, int64_t *lo,
 	return 0;
 }
 
-/* Read a port group; -1 if none or out of range. */
-static int
-parse_port(const char *s, size_t len)
-{
-	long	 v = 0;
-	size_t	 i;
-
-	if (s == NULL || len == 0 || len > 5)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v >= 1 && v <= 65535 ? (int)v : -1;
-}
-
 /* Note that a candidate of strength was left out (a cap). */
 static void
 note_dropped(struct extract_out *o, int strength)
@@ -187,7 +170,7 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 	}
 	if (h->ip == NULL)
 		return 0;
-	port = parse_port(h->port, h->portlen);
+	port = ipaddr_port(h->port, h->portlen);
 	if (ipaddr_parse(h->ip, h->iplen, IPADDR_DEFANGED, &ip) == -1) {
 		/*
 		 * Free text is full of numbers that are no address; a field

@@ -420,14 +420,14 @@ quad_unpad(const char *s, size_t len, char *out, size_t size)
 	return groups == 4 && i == len ? (int)o : -1;
 }
 
-/* Read a port ("1" to "65535"); -1 if it is none. */
-static int
-port_of(const char *s, size_t len)
+/* Read a port; see ipaddr.h. */
+int
+ipaddr_port(const char *s, size_t len)
 {
 	long	 v = 0;
 	size_t	 i;
 
-	if (len == 0 || len > 5)
+	if (s == NULL || len == 0 || len > 5)
 		return -1;
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -482,7 +482,7 @@ ipaddr_parse_token(const char *s, size_t len, struct ipaddr *out, int *port,
 
 		if (rb == NULL)
 			return -1;
-		if (rb[1] == ':' && (*port = port_of(rb + 2,
+		if (rb[1] == ':' && (*port = ipaddr_port(rb + 2,
 		    n - (size_t)(rb + 2 - t))) == -1)
 			return -1;
 		if (rb[1] != '\0' && rb[1] != ':')
@@ -494,7 +494,7 @@ ipaddr_parse_token(const char *s, size_t len, struct ipaddr *out, int *port,
 	} else if (dots == 3 && colons == 1) {
 		/* 192.0.2.1:8080 */
 		colon = strchr(t, ':');
-		if ((*port = port_of(colon + 1, n - (size_t)(colon + 1 - t)))
+		if ((*port = ipaddr_port(colon + 1, n - (size_t)(colon + 1 - t)))
 		    == -1)
 			return -1;
 		n = (size_t)(colon - t);

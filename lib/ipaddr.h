@@ -59,6 +59,9 @@ int	ipaddr_is_reserved(const struct ipaddr *ip);
 int	ipaddr_parse_prefix(const char *s, size_t len, struct ipaddr *net,
 	    int *plen, const char **why);
 
+/* The port of len digits at s (1 to 65535; s may be NULL), or -1. */
+int	ipaddr_port(const char *s, size_t len);
+
 /*
  * Read an address-like token the way a person reads it, for a place that
  * holds an address (a labelled field, a table's IP column): blanks,

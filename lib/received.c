@@ -324,8 +324,6 @@ hop_hit(void *arg, const struct rule *r, const struct rule_hit *hit)
 {
 	struct hop	*h = arg;
 	struct ipaddr	 ip;
-	long		 port;
-	size_t		 i;
 
 	if (hit->ip == NULL ||
 	    ipaddr_parse(hit->ip, hit->iplen, IPADDR_DEFANGED, &ip) == -1 ||
@@ -334,13 +332,7 @@ hop_hit(void *arg, const struct rule *r, const struct rule_hit *hit)
 	h->ip = ip;
 	h->has_ip = 1;
 	h->rule = r;
-	h->port = -1;
-	if (hit->port != NULL && hit->portlen > 0 && hit->portlen <= 5) {
-		for (port = 0, i = 0; i < hit->portlen; i++)
-			port = port * 10 + (hit->port[i] - '0');
-		if (port > 0 && port <= 65535)
-			h->port = (int)port;
-	}
+	h->port = ipaddr_port(hit->port, hit->portlen);
 	return 1;
 }
 
