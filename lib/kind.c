@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -198,53 +199,155 @@ has_ci(const char *s, size_t len, const char *needle)
 	return 0;
 }
 
-/* Does s (len bytes) hold one of the n phrases of list? */
-static int
-has_any(const char *s, size_t len, const char *const *list, size_t n)
+/* The phrase lists searched in text, each a bit of what scan() finds. */
+enum {
+	T_BOUNCE = 1, T_CHALLENGE = 2, T_AUTOREPLY = 4, T_QUOTE = 8,
+	T_COMPLAINT = 16, T_SPAM = 32
+};
+
+#define LIST(l, bit)	{ l, sizeof(l) / sizeof(l[0]), bit }
+
+static const struct {
+	const char *const *list;
+	size_t		 n;
+	unsigned	 bit;
+} text_lists[] = {
+	LIST(bounce_texts, T_BOUNCE), LIST(challenge_texts, T_CHALLENGE),
+	LIST(autoreply_texts, T_AUTOREPLY), LIST(quote_texts, T_QUOTE),
+	LIST(complaint_words, T_COMPLAINT), LIST(spam_texts, T_SPAM),
+};
+
+#define PHRASES_MAX	256
+
+/* Every phrase, ordered by its first byte: those beginning with byte c
+ * are phrase[first[c]] to phrase[first[c + 1] - 1]. */
+static struct phrase {
+	const char	*p;
+	size_t		 len;
+	unsigned	 bit;
+} phrase[PHRASES_MAX];
+static size_t first[257];
+static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+/* Build the phrase index (once, for every thread). */
+static void
+phrase_index(void)
+{
+	size_t	 count[256] = { 0 }, at[256], i, k, n = 0;
+	int	 c;
+
+	for (i = 0; i < sizeof(text_lists) / sizeof(text_lists[0]); i++)
+		for (k = 0; k < text_lists[i].n; k++)
+			count[(unsigned char)text_lists[i].list[k][0]]++;
+	for (c = 0; c < 256; c++) {
+		first[c] = n;
+		at[c] = n;
+		n += count[c];
+	}
+	first[256] = n;
+	for (i = 0; i < sizeof(text_lists) / sizeof(text_lists[0]); i++)
+		for (k = 0; k < text_lists[i].n; k++) {
+			c = (unsigned char)text_lists[i].list[k][0];
+			if (at[c] >= PHRASES_MAX)
+				continue;
+			phrase[at[c]].p = text_lists[i].list[k];
+			phrase[at[c]].len = strlen(text_lists[i].list[k]);
+			phrase[at[c]++].bit = text_lists[i].bit;
+		}
+}
+
+/*
+ * The lists (T_* bits) one of whose phrases lowercased text lc (len
+ * bytes) holds, in one pass over it; it stops once every bit of want is
+ * found.
+ */
+static unsigned
+scan(const char *lc, size_t len, unsigned want)
+{
+	const struct phrase *ph;
+	size_t	 i, k;
+	unsigned found = 0;
+
+	(void)pthread_once(&phrase_once, phrase_index);
+	for (i = 0; i < len && (found & want) != want; i++)
+		for (k = first[(unsigned char)lc[i]];
+		    k < first[(unsigned char)lc[i] + 1]; k++) {
+			ph = &phrase[k];
+			if (!(found & ph->bit) && ph->len <= len - i &&
+			    memcmp(lc + i, ph->p, ph->len) == 0)
+				found |= ph->bit;
+		}
+	return found;
+}
+
+/* Lowercase at most KIND_TEXT_MAX bytes of s into lc; returns the length. */
+static size_t
+lower(const char *s, size_t len, char *lc)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		if (has_ci(s, len, list[i]))
-			return 1;
-	return 0;
+	if (len > KIND_TEXT_MAX)
+		len = KIND_TEXT_MAX;
+	for (i = 0; i < len; i++)
+		lc[i] = (char)tolower((unsigned char)s[i]);
+	return len;
 }
 
-/* The prefixes mail clients put before a forwarded message's Subject. */
+/* The prefixes mail clients put before a forwarded message's Subject
+ * ("VS:" is a Finnish reply, not a forward). */
 static const char *const forward_prefixes[] = {
-	"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "i:", "vs:", "[fwd:",
+	"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "i:", "vb:", "[fwd:",
 	"fwd :", "fw :",
 };
 
-/* Does s begin, after blanks and forward prefixes, with one of the n
- * phrases of list? */
-static int
-starts_any(const char *s, const char *const *list, size_t n)
-{
-	size_t	 i, k;
+#define SUBJECT_KEY_MAX	256
 
-	if (s == NULL)
-		return 0;
+/*
+ * The key of a Subject that its first words are compared on, into key
+ * (SUBJECT_KEY_MAX bytes): its start lowercased, without the blanks and
+ * forward prefixes before it.  NULL gives "".
+ */
+static void
+subject_key(const char *subject, char *key)
+{
+	char	 lc[SUBJECT_KEY_MAX];
+	size_t	 i, k, n, off = 0;
+
+	key[0] = '\0';
+	if (subject == NULL)
+		return;
+	for (n = 0; subject[n] != '\0' && n + 1 < sizeof(lc); n++)
+		lc[n] = (char)tolower((unsigned char)subject[n]);
+	lc[n] = '\0';
 	for (k = 0; k < 8; k++) {
-		while (*s == ' ' || *s == '\t')
-			s++;
+		while (lc[off] == ' ' || lc[off] == '\t')
+			off++;
 		for (i = 0; i < sizeof(forward_prefixes) /
 		    sizeof(forward_prefixes[0]); i++)
-			if (strncasecmp(s, forward_prefixes[i],
+			if (strncmp(lc + off, forward_prefixes[i],
 			    strlen(forward_prefixes[i])) == 0)
 				break;
 		if (i == sizeof(forward_prefixes) / sizeof(forward_prefixes[0]))
 			break;
-		s += strlen(forward_prefixes[i]);
+		off += strlen(forward_prefixes[i]);
 	}
+	memcpy(key, lc + off, n - off + 1);
+}
+
+/* Does subject key (see subject_key) begin with one of the n phrases of
+ * list (all lowercase)? */
+static int
+starts_any(const char *key, const char *const *list, size_t n)
+{
+	size_t	 i;
+
 	for (i = 0; i < n; i++)
-		if (strncasecmp(s, list[i], strlen(list[i])) == 0)
+		if (key[0] == list[i][0] &&
+		    strncmp(key, list[i], strlen(list[i])) == 0)
 			return 1;
 	return 0;
 }
 
-#define HAS_ANY(s, len, list)	has_any(s, len, list, \
-	sizeof(list) / sizeof(list[0]))
 #define STARTS_ANY(s, list)	starts_any(s, list, \
 	sizeof(list) / sizeof(list[0]))
 
@@ -306,6 +409,7 @@ struct facts {
 	const char *carried;	/* a carried message is no complaint:
 				   the signal, or NULL */
 	int	 carried_kind;
+	char	 subject[SUBJECT_KEY_MAX];	/* the Subject's key */
 };
 
 /* The value of field name in a header block (one field a line) into out
@@ -340,18 +444,21 @@ block_field(const char *s, size_t len, const char *name, char *out,
  * a bounce or an automatic answer, by its own header block or text?
  */
 static void
-carried_kind(const struct mime_seg *s, struct facts *f)
+carried_kind(const struct mime_seg *s, struct facts *f, char *lc)
 {
-	char	 from[256], subj[512], ct[256], as[128];
-	size_t	 len = s->len < KIND_TEXT_MAX ? s->len : KIND_TEXT_MAX;
+	char	 from[256], subj[512], ct[256], as[128], key[SUBJECT_KEY_MAX];
+	size_t	 len;
+	unsigned found;
 
 	if (f->carried_kind != KIND_COMPLAINT)
 		return;
 	if (s->region == MIME_SEG_EMB_TEXT) {
-		if (HAS_ANY(s->data, len, bounce_texts)) {
+		len = lower(s->data, s->len, lc);
+		found = scan(lc, len, T_BOUNCE | T_AUTOREPLY);
+		if (found & T_BOUNCE) {
 			f->carried_kind = KIND_BOUNCE;
 			f->carried = "carried non-delivery text";
-		} else if (HAS_ANY(s->data, len, autoreply_texts)) {
+		} else if (found & T_AUTOREPLY) {
 			f->carried_kind = KIND_AUTOREPLY;
 			f->carried = "carried automatic-answer text";
 		}
@@ -361,13 +468,14 @@ carried_kind(const struct mime_seg *s, struct facts *f)
 	block_field(s->data, s->len, "Subject", subj, sizeof(subj));
 	block_field(s->data, s->len, "Content-Type", ct, sizeof(ct));
 	block_field(s->data, s->len, "Auto-Submitted", as, sizeof(as));
+	subject_key(subj, key);
 	if ((has_ci(ct, strlen(ct), "multipart/report") &&
 	    has_ci(ct, strlen(ct), "delivery-status")) ||
-	    STARTS_ANY(subj, bounce_subjects) || daemon_from(from)) {
+	    STARTS_ANY(key, bounce_subjects) || daemon_from(from)) {
 		f->carried_kind = KIND_BOUNCE;
 		f->carried = "carried bounce";
 	} else if (has_ci(as, strlen(as), "auto-replied") ||
-	    STARTS_ANY(subj, autoreply_subjects)) {
+	    STARTS_ANY(key, autoreply_subjects)) {
 		f->carried_kind = KIND_AUTOREPLY;
 		f->carried = "carried automatic answer";
 	}
@@ -378,13 +486,17 @@ static void
 gather(const mime_t *m, const char *subject, struct facts *f)
 {
 	const struct mime_seg *s;
+	char	 lc[KIND_TEXT_MAX];
 	size_t	 i, len;
+	unsigned found;
 
 	memset(f, 0, sizeof(*f));
+	subject_key(subject, f->subject);
 	if (subject != NULL) {
-		f->complaint_word = HAS_ANY(subject, strlen(subject),
-		    complaint_words);
-		f->spam_text = HAS_ANY(subject, strlen(subject), spam_texts);
+		found = scan(lc, lower(subject, strlen(subject), lc),
+		    T_COMPLAINT | T_SPAM);
+		f->complaint_word = (found & T_COMPLAINT) != 0;
+		f->spam_text = (found & T_SPAM) != 0;
 	}
 	for (i = 0; i < mime_count(m); i++) {
 		s = mime_seg(m, i);
@@ -392,7 +504,7 @@ gather(const mime_t *m, const char *subject, struct facts *f)
 		    s->region == MIME_SEG_FWD_HEADERS) {
 			f->carrying = 1;
 			if (s->embedded <= 1)
-				carried_kind(s, f);
+				carried_kind(s, f, lc);
 			continue;
 		}
 		if (strcmp(s->ctype, "message/delivery-status") == 0 ||
@@ -408,15 +520,17 @@ gather(const mime_t *m, const char *subject, struct facts *f)
 			f->attached = 1;
 		if (s->region != MIME_SEG_TEXT)
 			continue;
-		len = s->len < KIND_TEXT_MAX ? s->len : KIND_TEXT_MAX;
-		f->bounce_text |= HAS_ANY(s->data, len, bounce_texts);
-		f->challenge_text |= HAS_ANY(s->data, len, challenge_texts);
-		f->autoreply_text |= HAS_ANY(s->data, len, autoreply_texts);
-		f->quote_text |= HAS_ANY(s->data, len, quote_texts);
-		f->complaint_word |= HAS_ANY(s->data, len, complaint_words);
-		f->spam_text |= HAS_ANY(s->data, len, spam_texts);
-		f->quoted |= (len > 2 && s->data[0] == '>') ||
-		    has_ci(s->data, len, "\n>");
+		len = lower(s->data, s->len, lc);
+		found = scan(lc, len, T_BOUNCE | T_CHALLENGE | T_AUTOREPLY |
+		    T_QUOTE | T_COMPLAINT | T_SPAM);
+		f->bounce_text |= (found & T_BOUNCE) != 0;
+		f->challenge_text |= (found & T_CHALLENGE) != 0;
+		f->autoreply_text |= (found & T_AUTOREPLY) != 0;
+		f->quote_text |= (found & T_QUOTE) != 0;
+		f->complaint_word |= (found & T_COMPLAINT) != 0;
+		f->spam_text |= (found & T_SPAM) != 0;
+		f->quoted |= (len > 2 && lc[0] == '>') ||
+		    memmem(lc, len, "\n>", 2) != NULL;
 	}
 }
 
@@ -426,14 +540,13 @@ is_bounce(const struct mime_field *hdr, size_t nhdr, const char *mail_from,
     const struct facts *f)
 {
 	const char	*ct = field(hdr, nhdr, "Content-Type");
-	const char	*subject = field(hdr, nhdr, "Subject");
 
 	if (ct != NULL && has_ci(ct, strlen(ct), "multipart/report") &&
 	    has_ci(ct, strlen(ct), "delivery-status"))
 		return "multipart/report delivery-status";
 	if (f->dsn_part)
 		return "delivery-status part";
-	if (STARTS_ANY(subject, bounce_subjects))
+	if (STARTS_ANY(f->subject, bounce_subjects))
 		return "non-delivery subject";
 	if (f->bounce_text)
 		return "non-delivery text";
@@ -467,7 +580,7 @@ is_bounce(const struct mime_field *hdr, size_t nhdr, const char *mail_from,
 static const char *
 is_autoreply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 {
-	const char	*v, *subject = field(hdr, nhdr, "Subject");
+	const char	*v;
 
 	if ((v = field(hdr, nhdr, "Auto-Submitted")) != NULL &&
 	    has_ci(v, strlen(v), "auto-replied"))
@@ -487,7 +600,7 @@ is_autoreply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 		return NULL;
 	if (f->carried_kind == KIND_AUTOREPLY)
 		return f->carried;
-	if (STARTS_ANY(subject, autoreply_subjects))
+	if (STARTS_ANY(f->subject, autoreply_subjects))
 		return "automatic-answer subject";
 	if (f->autoreply_text)
 		return "automatic-answer text";
@@ -498,10 +611,9 @@ is_autoreply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 static const char *
 is_reply(const struct mime_field *hdr, size_t nhdr, const struct facts *f)
 {
-	const char	*subject = field(hdr, nhdr, "Subject");
 	int		 thread;
 
-	if (!STARTS_ANY(subject, reply_prefixes))
+	if (!STARTS_ANY(f->subject, reply_prefixes))
 		return NULL;
 	thread = field(hdr, nhdr, "In-Reply-To") != NULL ||
 	    field(hdr, nhdr, "References") != NULL;

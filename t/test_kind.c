@@ -175,6 +175,9 @@ static const struct kcase cases[] = {
 	  "From: noc@customer.example\nSubject: RE: spam from 192.0.2.1\n\n"
 	  "done\n\n-----Original Message-----\nFrom: abuse@desk.example\n"
 	  "Offending IP: 192.0.2.1\n", KIND_REPLY },
+	{ "a Finnish VS: reply with References is a reply", NULL,
+	  "From: noc@customer.example\nSubject: VS: abuse report\n"
+	  "References: <1@desk.example>\n\nKorjattu.\n", KIND_REPLY },
 	{ "a reply prefix alone does not make a reply", NULL,
 	  "From: user@isp.example\nSubject: Re: spam from your network\n\n"
 	  "Offending IP: 192.0.2.1 sends spam\n", KIND_COMPLAINT },
