@@ -11,7 +11,9 @@
  * Only the end of message needs a reply; every other step is negotiated
  * as "no reply" (SMFIP_NR_*) or not sent at all, so a message costs one
  * round trip.  Over TCP every step sent gets its reply (milter.h says
- * why: the MTA's Nagle algorithm against the milter's delayed ACK).  Without SPF the connect, HELO and MAIL steps are not sent:
+ * why), and a message for no abuse desk recipient is accepted at DATA,
+ * so that it costs no more steps.  Without SPF the connect, HELO and
+ * MAIL steps are not sent:
  * a message then begins at its first RCPT TO, and the envelope sender is
  * the {mail_addr} macro, which the MTA sends with the MAIL macros even
  * when it skips the step.  No callback ever rejects, tempfails or
@@ -50,13 +52,11 @@
 /* The actions and protocol steps asked of the MTA. */
 #define WANT_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | \
 			 SMFIF_DELRCPT)
-#define WANT_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
-			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
-			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN | \
-			 SMFIP_NOEOH | SMFIP_NODATA | SMFIP_NOUNKNOWN)
 #define NR_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
 			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
 			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN)
+#define WANT_STEPS	(NR_STEPS | SMFIP_NOEOH | SMFIP_NODATA | \
+			 SMFIP_NOUNKNOWN)
 
 struct msgctx {
 	snapshot_t	*snap;		/* NULL: no message */
@@ -146,7 +146,15 @@ set_client(struct connctx *cc, const char *text)
 static sfsistat
 cb_data(SMFICTX *ctx)
 {
-	return reply(conn_get(ctx), SMFIP_NR_DATA);
+	struct connctx	*cc = conn_get(ctx);
+
+	/* answered (over TCP): mail for no abuse desk needs nothing more */
+	if (cc != NULL && !(cc->steps & SMFIP_NR_DATA) &&
+	    cc->msg.nabuse == 0) {
+		msg_reset(&cc->msg);
+		return SMFIS_ACCEPT;
+	}
+	return reply(cc, SMFIP_NR_DATA);
 }
 
 static sfsistat

@@ -13,3 +13,14 @@ for _, p in ipairs({ { SMFIP_NR_CONN, "SMFIP_NR_CONN" },
     T.ok(not mt.test_option(conn, p[1]), "negotiate over TCP: no " .. p[2])
 end
 T.close(conn)
+
+-- Over TCP, mail for no abuse desk recipient is accepted at DATA: the
+-- rest of it costs no more steps.
+conn = T.connect()
+mt.macro(conn, SMFIC_MAIL, "i", "TESTQID", "{mail_addr}", "a@sender.example")
+T.ok(mt.mailfrom(conn, "<a@sender.example>") == nil, "mail from")
+T.ok(mt.rcptto(conn, "<user@elsewhere.example>") == nil, "rcpt to")
+T.ok(mt.data(conn) == nil, "data")
+T.ok(mt.getreply(conn) == SMFIR_ACCEPT,
+    "over TCP, mail for no abuse desk is accepted at DATA")
+T.close(conn)
