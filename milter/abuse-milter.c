@@ -508,9 +508,11 @@ reload(const struct options *o)
 				*next++ = '\0';
 			log_warnx("reload: %s", line);
 		}
-		whence_reload_denied(o->conf_path, old->conf->rules_file);
-		log_warnx("reload failed: the previous configuration and "
-		    "rules stay in service");
+		/* the plain reason, or the plain outcome */
+		if (whence_reload_denied(o->conf_path,
+		    old->conf->rules_file) == 0)
+			log_warnx("reload failed: the previous configuration "
+			    "and rules stay in service");
 		stats_reload(milter_state.stats, 0);
 	} else {
 		if (strcmp(s->conf->socket, old->conf->socket) != 0 ||

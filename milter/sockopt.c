@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -58,7 +59,7 @@ sockopt_listener_nodelay(void)
 	struct dirent	*de;
 	char		*end;
 	long		 fd;
-	int		 n = 0, r, bad = 0;
+	int		 n = 0, r, bad = 0;	/* bad: the first errno */
 
 	if ((d = opendir("/proc/self/fd")) != NULL) {
 		while ((de = readdir(d)) != NULL) {
@@ -66,19 +67,25 @@ sockopt_listener_nodelay(void)
 			if (end == de->d_name || *end != '\0' ||
 			    fd == dirfd(d))
 				continue;
-			if ((r = nodelay((int)fd)) == -1)
-				bad = 1;
-			else
+			if ((r = nodelay((int)fd)) == -1) {
+				if (bad == 0)
+					bad = errno;
+			} else
 				n += r;
 		}
 		closedir(d);
 	} else {
 		for (fd = 0; fd < FD_SCAN_MAX; fd++) {
-			if ((r = nodelay((int)fd)) == -1)
-				bad = 1;
-			else
+			if ((r = nodelay((int)fd)) == -1) {
+				if (bad == 0)
+					bad = errno;
+			} else
 				n += r;
 		}
 	}
-	return bad ? -1 : n;
+	if (bad != 0) {
+		errno = bad;	/* the reason of the first failure */
+		return -1;
+	}
+	return n;
 }

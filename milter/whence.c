@@ -161,17 +161,18 @@ whence_check_user(const struct conf *cf, const char *name, uid_t uid,
 	return WEXITSTATUS(status);
 }
 
-/* Log the plain reason when this process may not read path. */
-static void
+/* Log the plain reason when this process may not read path; 1 if so. */
+static int
 denied(const char *path, const char *user)
 {
 	if (path == NULL || access(path, R_OK) == 0 || errno != EACCES)
-		return;
+		return 0;
 	log_warnx("reload: cannot read %s as user %s: permission denied; "
 	    "the old configuration stays", path, user);
+	return 1;
 }
 
-void
+int
 whence_reload_denied(const char *conf_path, const char *rules_file)
 {
 	struct passwd	*pw;
@@ -185,6 +186,6 @@ whence_reload_denied(const char *conf_path, const char *rules_file)
 		    (unsigned long)geteuid());
 	if (n < 0 || (size_t)n >= sizeof(user))
 		user[0] = '\0';
-	denied(conf_path, user);
-	denied(rules_file, user);
+	n = denied(conf_path, user);
+	return n + denied(rules_file, user);
 }

@@ -44,10 +44,11 @@ int	 whence_check_user(const struct conf *cf, const char *name, uid_t uid,
 	    gid_t gid);
 
 /*
- * After a failed reload, running as the daemon's user: log one line for
- * each of the configuration file and the rules file (old and new) that
- * this user may not read.
+ * After a failed reload, running as the daemon's user: log one line,
+ * "cannot read FILE as user U: permission denied; the old configuration
+ * stays", for each of the configuration file and the rules file in
+ * service that this user may not read.  Returns the number of lines.
  */
-void	 whence_reload_denied(const char *conf_path, const char *rules_file);
+int	 whence_reload_denied(const char *conf_path, const char *rules_file);
 
 #endif
