@@ -61,17 +61,8 @@ loadgen=$top_srcdir/bench/loadgen.py
 from=complainant@reporter.test
 desk=abuse@provider.test
 
-say() {
-	echo "bench: $*" >&2
-}
-die() {
-	say "$*"
-	exit 1
-}
-# now: seconds since the epoch, with nanoseconds
-now() {
-	date +%s.%N
-}
+BENCH_NAME=bench
+. "$top_srcdir/bench/lib.sh"
 # result KEY VALUE: remember a figure
 result() {
 	echo "$1=$2" >>"$PF_DIR/results"
@@ -272,15 +263,13 @@ while [ $r -le "$BENCH_REPEATS" ]; do
 	done
 	r=$((r + 1))
 done
-# median of the rates of one configuration
-median() {
-	awk -v c="$1" '$1 == c { print $2 }' "$PF_DIR/rates" | sort -n |
-	    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# the rates of one configuration
+rates() {
+	awk -v c="$1" '$1 == c { print $2 }' "$PF_DIR/rates"
 }
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 for c in $configs; do
-	result "rate_$c" "$(median "$c")"
+	result "rate_$c" "$(rates "$c" | median 1)"
 	[ "$c" = a ] && continue
 	# the milter's CPU time per message over the throughput runs
 	result "milter_cpu_us_$c" "$(awk -v c="$c" -v hz="$hz" \
@@ -299,24 +288,24 @@ paired() {
 		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
 		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-rate_a=$(median a)
+rate_a=$(rates a | median 1)
 if [ -n "$milter_b" ]; then
-	rate_b=$(median b)
+	rate_b=$(rates b | median 1)
 fi
 if [ -n "$milter_c" ]; then
-	rate_c=$(median c)
+	rate_c=$(rates c | median 1)
 	result ratio_c_a "$(ratio "$rate_c" "$rate_a")"
 	result paired_c_a "$(paired c a)"
 	if [ -n "$milter_b" ]; then
 		result ratio_c_b "$(ratio "$rate_c" "$rate_b")"
 		result paired_c_b "$(paired c b)"
-		result ratio_c_d "$(ratio "$rate_c" "$(median d)")"
+		result ratio_c_d "$(ratio "$rate_c" "$(rates d | median 1)")"
 		result paired_c_d "$(paired c d)"
 	fi
 fi
 if [ -n "$milter_b" ]; then
 	result ratio_b_a "$(ratio "$rate_b" "$rate_a")"
-	result ratio_d_b "$(ratio "$(median d)" "$rate_b")"
+	result ratio_d_b "$(ratio "$(rates d | median 1)" "$rate_b")"
 	result paired_d_b "$(paired d b)"
 fi
 
@@ -328,7 +317,7 @@ elif [ -n "$milter_b" ]; then
 	lat_cfg=b
 fi
 if [ -n "$lat_cfg" ]; then
-	sat=$(median "$lat_cfg")
+	sat=$(rates "$lat_cfg" | median 1)
 	half=$(echo "$sat" | awk '{ printf "%.0f", $1 / 2 }')
 	count=$((half * BENCH_LATENCY_SLICE))
 	result latency_rate "$half"
@@ -352,25 +341,19 @@ if [ -n "$lat_cfg" ]; then
 		done
 		r=$((r + 1))
 	done
-	# pct CONFIG P: percentile P of the pooled latencies (ms)
-	pct() {
-		sort -n "$PF_DIR/lat.$1" | awk -v p="$2" '{ v[NR] = $1 }
-		    END { i = int(p * NR); if (i < 1) i = 1; if (i > NR) i = NR;
-			printf "%.2f", v[i] }'
-	}
 	for c in a $lat_more "$lat_cfg"; do
 		result "latency_${c}_n" "$(wc -l <"$PF_DIR/lat.$c" | tr -d ' ')"
-		say "latency ($c) at $half msg/s: p50 $(pct "$c" 0.5) p90 $(pct "$c" 0.9) p99 $(pct "$c" 0.99) ms"
+		say "latency ($c) at $half msg/s: p50 $(pct "$PF_DIR/lat.$c" 0.5) p90 $(pct "$PF_DIR/lat.$c" 0.9) p99 $(pct "$PF_DIR/lat.$c" 0.99) ms"
 	done
 	for k in 50 99; do
-		a=$(pct a 0.$k)
-		x=$(pct "$lat_cfg" 0.$k)
+		a=$(pct "$PF_DIR/lat.a" 0.$k)
+		x=$(pct "$PF_DIR/lat.$lat_cfg" 0.$k)
 		result "latency_a_p${k}_ms" "$a"
 		result "latency_${lat_cfg}_p${k}_ms" "$x"
 		result "latency_added_p${k}_ms" "$(echo "$a $x" |
 		    awk '{ printf "%.2f", $2 - $1 }')"
 		if [ -n "$lat_more" ]; then
-			b=$(pct b 0.$k)
+			b=$(pct "$PF_DIR/lat.b" 0.$k)
 			result "latency_b_p${k}_ms" "$b"
 			result "latency_added_b_p${k}_ms" "$(echo "$a $b" |
 			    awk '{ printf "%.2f", $2 - $1 }')"

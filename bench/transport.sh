@@ -43,16 +43,8 @@ loadgen=$top_srcdir/bench/loadgen.py
 desk=abuse@provider.test
 from=reporter@reporter.test
 
-say() {
-	echo "transport: $*" >&2
-}
-die() {
-	say "$*"
-	exit 1
-}
-now() {
-	date +%s.%N
-}
+BENCH_NAME=transport
+. "$top_srcdir/bench/lib.sh"
 result() {
 	printf '%-28s %s\n' "$1" "$2"
 	[ -n "$results" ] && echo "$1=$2" >>"$results"
@@ -138,10 +130,6 @@ run() {
 	pf_wait 0 600 >/dev/null || say "queue not drained"
 }
 
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 if [ -n "${BENCH_TRACE:-}" ] && command -v tcpdump >/dev/null 2>&1; then
 	tcpdump -i lo -n -tt -s 200 -w "$BENCH_TRACE" "tcp port $tport" \
@@ -187,10 +175,6 @@ while [ $r -le "$BENCH_REPEATS" ]; do
 	done
 	r=$((r + 1))
 done
-pct() {
-	sort -n "$PF_DIR/lat.$1" | awk -v p="$2" '{ v[NR] = $1 }
-	    END { i = int(p * NR); if (i < 1) i = 1; print v[i] }'
-}
 
 for c in a u t; do
 	one=$(awk -v c=$c '$1 == c { print $2 }' "$PF_DIR/one" | median)
@@ -198,7 +182,7 @@ for c in a u t; do
 	result "one_session_msg_s_$c" "$one"
 	result "sessions${BENCH_SESSIONS}_msg_s_$c" "$many"
 	eval "one_$c=$one many_$c=$many"
-	eval "p50_$c=$(pct $c 0.50) p99_$c=$(pct $c 0.99)"
+	eval "p50_$c=$(pct "$PF_DIR/lat.$c" 0.50) p99_$c=$(pct "$PF_DIR/lat.$c" 0.99)"
 done
 result one_session_t_over_u "$(echo "$one_t $one_u" | awk '{ printf "%.2f", $1 / $2 }')"
 result sessions_t_over_u "$(echo "$many_t $many_u" | awk '{ printf "%.2f", $1 / $2 }')"

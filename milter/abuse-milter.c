@@ -56,11 +56,6 @@
 #include "sockopt.h"
 #include "whence.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-
-#define DEFAULT_CONF	SYSCONFDIR "/abuse-milter.conf"
 #define RATE_KEYS	65536	/* customers the rate limiter tracks */
 #define ERR_MAX		8192
 
@@ -736,7 +731,7 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.conf_tree)
 		fprintf(stderr, "abuse-milter: no %s: using the build tree's "
-		    "configuration %s\n", DEFAULT_CONF, o.conf_path);
+		    "configuration %s\n", WHENCE_DEFAULT_CONF, o.conf_path);
 	log_init("abuse-milter", 0, LOG_MAIL);
 	if ((err = malloc(ERR_MAX)) == NULL) {
 		fprintf(stderr, "abuse-milter: out of memory\n");

@@ -19,11 +19,6 @@
 #include "log.h"
 #include "whence.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-#define DEFAULT_CONF	SYSCONFDIR "/abuse-milter.conf"
-
 /* Set by mk/milter.mk: this binary in its build tree, and the build
  * tree's configuration file. */
 #ifndef BUILD_PROGRAM
@@ -53,13 +48,13 @@ const char *
 whence_default_conf(int *from_tree)
 {
 	*from_tree = 0;
-	if (access(DEFAULT_CONF, F_OK) == 0 || errno != ENOENT)
-		return DEFAULT_CONF;
+	if (access(WHENCE_DEFAULT_CONF, F_OK) == 0 || errno != ENOENT)
+		return WHENCE_DEFAULT_CONF;
 	if (in_build_tree() && access(BUILD_CONF, R_OK) == 0) {
 		*from_tree = 1;
 		return BUILD_CONF;
 	}
-	return DEFAULT_CONF;
+	return WHENCE_DEFAULT_CONF;
 }
 
 void

@@ -18,6 +18,12 @@
 
 #include "conf.h"
 
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+/* The configuration file read when -c is not given. */
+#define WHENCE_DEFAULT_CONF	SYSCONFDIR "/abuse-milter.conf"
+
 /*
  * The configuration file to read when -c is not given: SYSCONFDIR's,
  * or the build tree's when the former is missing and this binary is the

@@ -9,7 +9,7 @@ bench_empty_milter_CFLAGS = $(AM_CFLAGS) $(MILTER_CFLAGS)
 bench_empty_milter_LDADD = $(MILTER_LIBS)
 
 dist_noinst_SCRIPTS += bench/postfix.sh bench/run.sh bench/loadgen.py \
-	bench/profile.sh
+	bench/profile.sh bench/transport.sh bench/lib.sh
 EXTRA_DIST += docs/PERFORMANCE.md
 
 bench: all
