@@ -54,6 +54,7 @@
 #include "stats.h"
 #include "timeparse.h"
 #include "sockopt.h"
+#include "runas.h"
 #include "whence.h"
 
 #define RATE_KEYS	65536	/* customers the rate limiter tracks */
@@ -257,82 +258,36 @@ run_stats(snapshot_t *s)
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
-/* Look up USER[:GROUP]; 0 or -1 with a message on stderr. */
-static int
-lookup_user(const char *spec, uid_t *uid, gid_t *gid, char *name,
-    size_t namelen)
-{
-	struct passwd	*pw;
-	struct group	*gr;
-	const char	*colon = strchr(spec, ':');
-	char		 user[256];
-	size_t		 len = colon ? (size_t)(colon - spec) : strlen(spec);
-
-	if (len == 0 || len >= sizeof(user) || len >= namelen) {
-		fprintf(stderr, "abuse-milter: bad user \"%s\"\n", spec);
-		return -1;
-	}
-	memcpy(user, spec, len);
-	user[len] = '\0';
-	if ((pw = getpwnam(user)) == NULL) {
-		fprintf(stderr, "abuse-milter: no user \"%s\"\n", user);
-		return -1;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	memcpy(name, user, len + 1);
-	if (colon != NULL) {
-		if ((gr = getgrnam(colon + 1)) == NULL) {
-			fprintf(stderr, "abuse-milter: no group \"%s\"\n",
-			    colon + 1);
-			return -1;
-		}
-		*gid = gr->gr_gid;
-	}
-	return 0;
-}
-
 /* -n, as root with UserID: warn about files UserID could not use. */
 static int
 run_check_user(const snapshot_t *s)
 {
-	char	 uname[256];
-	uid_t	 uid;
-	gid_t	 gid;
-	int	 bad;
+	struct runas	 ra;
+	int		 bad;
 
 	if (s->conf->user_id == NULL || getuid() != 0)
 		return 0;
-	if (lookup_user(s->conf->user_id, &uid, &gid, uname,
-	    sizeof(uname)) == -1)
+	if (runas_lookup(s->conf->user_id, &ra) == -1)
 		return 1;
-	if ((bad = whence_check_user(s->conf, uname, uid, gid)) == -1)
+	if ((bad = whence_check_user(s->conf, &ra)) == -1)
 		fprintf(stderr, "abuse-milter: cannot check the files as "
-		    "user %s\n", uname);
+		    "user %s\n", ra.name);
 	return bad != 0;
 }
 
-/* Drop to uid/gid for good; 0 or -1. */
+/* Become UserID for good; 0 or -1. */
 static int
-drop_privileges(const char *name, uid_t uid, gid_t gid)
+drop_privileges(const struct runas *ra)
 {
-	if (getuid() == 0 && initgroups(name, gid) == -1) {
-		log_warn("initgroups %s", name);
-		return -1;
-	}
-	if (setgid(gid) == -1 || setegid(gid) == -1) {
-		log_warn("setgid %lu", (unsigned long)gid);
-		return -1;
-	}
-	if (setuid(uid) == -1 || seteuid(uid) == -1) {
-		log_warn("setuid %lu", (unsigned long)uid);
-		return -1;
-	}
-	if (uid != 0 && (getuid() == 0 || geteuid() == 0 || setuid(0) == 0)) {
-		log_warnx("could not drop root privileges");
-		return -1;
-	}
-	return 0;
+	const char	*what;
+
+	if (runas_become(ra, &what) == 0)
+		return 0;
+	if (errno != 0)
+		log_warn("%s (user %s)", what, ra->name);
+	else
+		log_warnx("%s (user %s)", what, ra->name);
+	return -1;
 }
 
 /* The milter socket as libmilter wants it ("unix:" for a bare path). */
@@ -599,10 +554,9 @@ run_daemon(snapshot_t *s, const struct options *o)
 	const struct conf *cf = s->conf;
 	pthread_t	 tid;
 	sigset_t	 set, old;
-	char		 conn[1024], err[1024], uname[256], pid[32];
+	struct runas	 ra;
+	char		 conn[1024], err[1024], pid[32];
 	const char	*path;
-	uid_t		 uid = 0;
-	gid_t		 gid = 0;
 	int		 pidfd, rc = 1, n;
 	char		*pid_file = NULL;
 
@@ -611,14 +565,14 @@ run_daemon(snapshot_t *s, const struct options *o)
 		return 1;
 	}
 	if (cf->user_id != NULL &&
-	    lookup_user(cf->user_id, &uid, &gid, uname, sizeof(uname)) == -1)
+	    runas_lookup(cf->user_id, &ra) == -1)
 		return 1;
 	if (cf->user_id == NULL && (getuid() == 0 || geteuid() == 0)) {
 		fprintf(stderr, "abuse-milter: refusing to run as root: set "
 		    "UserID or use -u\n");
 		return 1;
 	}
-	if (cf->user_id != NULL && getuid() != 0 && getuid() != uid) {
+	if (cf->user_id != NULL && getuid() != 0 && getuid() != ra.uid) {
 		fprintf(stderr, "abuse-milter: only root can become %s\n",
 		    cf->user_id);
 		return 1;
@@ -641,7 +595,7 @@ run_daemon(snapshot_t *s, const struct options *o)
 		fprintf(stderr, "abuse-milter: TCP_NODELAY on %s: %s\n",
 		    cf->socket, strerror(errno));
 	if ((path = local_path(cf->socket)) != NULL && cf->user_id != NULL &&
-	    getuid() == 0 && chown(path, uid, gid) == -1)
+	    getuid() == 0 && chown(path, ra.uid, ra.gid) == -1)
 		fprintf(stderr, "abuse-milter: chown %s: %s\n", path,
 		    strerror(errno));
 	pidfd = pidfile_open(cf->pid_file);
@@ -663,7 +617,7 @@ run_daemon(snapshot_t *s, const struct options *o)
 	}
 	log_init("abuse-milter", cf->syslog, cf->syslog_facility);
 	log_set_level((enum log_level)cf->log_level);
-	if (cf->user_id != NULL && drop_privileges(uname, uid, gid) == -1)
+	if (cf->user_id != NULL && drop_privileges(&ra) == -1)
 		goto out;
 	if (getuid() == 0 || geteuid() == 0) {
 		log_error("refusing to run as root");

@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "runas.h"
 #include "whence.h"
 
 /* Set by mk/milter.mk: this binary in its build tree, and the build
@@ -111,13 +112,13 @@ check_stats(const char *name, const char *path)
 
 /* In the child: become the user, then check each file. */
 static int
-child_checks(const struct conf *cf, const char *name, uid_t uid, gid_t gid)
+child_checks(const struct conf *cf, const struct runas *ra)
 {
-	char	 cur[PATH_MAX];
-	int	 n, bad = 0;
+	const char	*what, *name = ra->name;
+	char		 cur[PATH_MAX];
+	int		 n, bad = 0;
 
-	if (initgroups(name, gid) == -1 || setgid(gid) == -1 ||
-	    setuid(uid) == -1)
+	if (runas_become(ra, &what) == -1)
 		return 100;
 	bad += check_one(name, "configuration", cf->path, R_OK);
 	bad += check_one(name, "RulesFile", cf->rules_file, R_OK);
@@ -131,20 +132,19 @@ child_checks(const struct conf *cf, const char *name, uid_t uid, gid_t gid)
 }
 
 int
-whence_check_user(const struct conf *cf, const char *name, uid_t uid,
-    gid_t gid)
+whence_check_user(const struct conf *cf, const struct runas *ra)
 {
 	pid_t	 pid;
 	int	 status;
 
-	if (getuid() != 0 || uid == 0)
+	if (getuid() != 0 || ra->uid == 0)
 		return 0;
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		status = child_checks(cf, name, uid, gid);
+		status = child_checks(cf, ra);
 		fflush(stderr);
 		_exit(status > 99 ? 100 : status);
 	}

@@ -40,14 +40,13 @@ const char *whence_default_conf(int *from_tree);
 void	 whence_explain(FILE *fp, const char *conf_path, int given);
 
 /*
- * -n: check, in a child process that has become uid/gid (initgroups of
- * name), that the configuration file, the rules file and the map can be
+ * -n: check, in a child process that has become ra (runas_become), that the configuration file, the rules file and the map can be
  * read and the StatsFile written.  Prints one warning line per problem on
  * stderr.  Returns the number of problems, or -1 when the check could not
  * run.  Only meaningful when called as root.
  */
-int	 whence_check_user(const struct conf *cf, const char *name, uid_t uid,
-	    gid_t gid);
+struct runas;
+int	 whence_check_user(const struct conf *cf, const struct runas *ra);
 
 /*
  * After a failed reload, running as the daemon's user: log one line,

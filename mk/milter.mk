@@ -12,7 +12,8 @@ lib_libabuse_la_SOURCES += lib/conf.c lib/conf.h \
 sbin_PROGRAMS += milter/abuse-milter
 milter_abuse_milter_SOURCES = milter/abuse-milter.c milter/callbacks.c \
 	milter/milter.h milter/whence.c milter/whence.h \
-	milter/sockopt.c milter/sockopt.h
+	milter/sockopt.c milter/sockopt.h \
+	milter/runas.c milter/runas.h
 milter_abuse_milter_CFLAGS = $(AM_CFLAGS) $(MILTER_CFLAGS)
 ## The binary in this tree, when no configuration is installed, reads the
 ## tree's own (whence.h): `build/milter/abuse-milter -t FILE` works at once.

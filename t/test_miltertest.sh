@@ -150,6 +150,21 @@ if [ -n "$USER_OPT" ]; then
 	grep -q "^$T/private.rules: RulesFile: user nobody cannot read it after dropping privileges" "$T/n2.out"
 	ok $(( rc == 1 ? $? : 1 )) "abuse-milter -n: warns that UserID cannot read the rules file"
 	[ $rc = 1 ] || diag "$T/n2.out"
+
+	# UserID user:group keeps the user's own login group: a rules file
+	# only that group may read stays readable
+	lg=$(id -gn nobody)
+	og=$(getent group daemon >/dev/null && echo daemon || echo root)
+	cp "$T/abuse.rules" "$T/group.rules" &&
+	    chown root:"$lg" "$T/group.rules" && chmod 640 "$T/group.rules"
+	sed -e "s|^RulesFile .*|RulesFile $T/group.rules|" "$CONF" \
+	    >"$T/group.conf"
+	echo "UserID nobody:$og" >>"$T/group.conf"
+	"$MILTER" -c "$T/group.conf" -n >"$T/n3.out" 2>&1
+	rc=$?
+	! grep -q "cannot read it after dropping" "$T/n3.out"
+	ok $(( rc == 0 ? $? : 1 )) "abuse-milter -n: UserID nobody:$og still reads a file of nobody's group $lg"
+	[ $rc = 0 ] || diag "$T/n3.out"
 fi
 
 if [ "$(id -u)" = 0 ]; then
