@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "conf.h"
 #include "log.h"
@@ -38,6 +39,7 @@
 
 enum conf_type {
 	T_OPTSTRING,		/* text, or "none" for NULL */
+	T_DELIMS,		/* recipient_delimiter characters, or "none" */
 	T_PATH,			/* an absolute path */
 	T_OPTPATH,		/* an absolute path, or "none" */
 	T_SOCKET,		/* a milter socket */
@@ -88,6 +90,8 @@ static const struct conf_key keys[] = {
 	  "directory of the IP map built by abuse-map load" },
 	{ "RulesFile", T_PATH, OFF(rules_file), PKGDATADIR "/abuse.rules",
 	  "extraction rules, see abuse-rules(5)" },
+	{ "RecipientDelimiter", T_DELIMS, OFF(recipient_delimiter), "+",
+	  "Postfix's recipient_delimiter: abuse+tag@ is the desk's abuse@" },
 	{ "KeepCopy", T_ADDRESS, OFF(keep_copy), "none",
 	  "address that also receives every routed complaint" },
 	{ "SPFPolicy", T_SPFPOLICY, OFF(spf_policy), "route-unless-fail",
@@ -308,31 +312,13 @@ conf_check_socket(const char *s, const char **why)
 	return 0;
 }
 
-/* Check that s looks like one mail address (local@domain, no <>). */
-static int
-address_ok(const char *s)
-{
-	const char	*at;
-	size_t		 i;
-
-	if ((at = strrchr(s, '@')) == NULL || at == s || at[1] == '\0')
-		return 0;
-	if (strlen(s) >= 256)
-		return 0;
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
-		    strchr("<>,;\"()[]\\", s[i]) != NULL)
-			return 0;
-	return 1;
-}
-
 /* Split a list value into l; lower-cases when fold is set. */
 static int
 parse_list(const char *value, struct conf_list *l, int fold, int addresses,
     char *why, size_t whylen)
 {
 	struct conf_list nl = { 0, NULL };
-	const char	*p = value, *start;
+	const char	*p = value, *start, *msg;
 	char		**nv, *w, safe[80];
 	size_t		 len, i;
 
@@ -350,9 +336,9 @@ parse_list(const char *value, struct conf_list *l, int fold, int addresses,
 		if (fold)
 			for (i = 0; i < len; i++)
 				w[i] = (char)tolower((unsigned char)w[i]);
-		if (addresses && !address_ok(w)) {
-			fail(why, whylen, "bad address \"%s\"",
-			    str_sanitize(w, len, safe, sizeof(safe)));
+		if (addresses && (msg = addr_check(w, len)) != NULL) {
+			fail(why, whylen, "bad address \"%s\": %s",
+			    str_sanitize(w, len, safe, sizeof(safe)), msg);
 			free(w);
 			list_clear(&nl);
 			return -1;
@@ -437,15 +423,21 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 	case T_OPTSTRING:
 	case T_OPTPATH:
 	case T_ADDRESS:
+	case T_DELIMS:
 		if (*value == '\0' || strcasecmp(value, "none") == 0)
 			return set_string(field, NULL) == -1 ?
 			    fail(why, whylen, "out of memory") : 0;
 		if (k->type == T_OPTPATH && *value != '/')
 			return fail(why, whylen, "%s: \"%s\" is not an "
 			    "absolute path", k->name, safe);
-		if (k->type == T_ADDRESS && !address_ok(value))
-			return fail(why, whylen, "%s: bad address \"%s\"",
-			    k->name, safe);
+		if (k->type == T_ADDRESS &&
+		    (msg = addr_check(value, strlen(value))) != NULL)
+			return fail(why, whylen, "%s: bad address \"%s\": %s",
+			    k->name, safe, msg);
+		if (k->type == T_DELIMS && (strlen(value) > 8 ||
+		    value[strspn(value, "+-_=.~#")] != '\0'))
+			return fail(why, whylen, "%s: \"%s\": up to 8 of the "
+			    "characters + - _ = . ~ #", k->name, safe);
 		break;
 	case T_PATH:
 		if (*value != '/')
@@ -593,6 +585,7 @@ conf_free(struct conf *cf)
 	free(cf->map_directory);
 	free(cf->rules_file);
 	free(cf->keep_copy);
+	free(cf->recipient_delimiter);
 	free(cf->stats_file);
 	list_clear(&cf->auto_submitted_route);
 	free(cf);

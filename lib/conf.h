@@ -51,6 +51,7 @@ struct conf {
 	char		*map_directory;	/* MapDirectory */
 	char		*rules_file;	/* RulesFile */
 	char		*keep_copy;	/* KeepCopy, NULL if none */
+	char		*recipient_delimiter; /* RecipientDelimiter, or NULL */
 	int		 spf_policy;	/* SPFPolicy (enum spf_policy) */
 	int		 spf_timeout;	/* SPFTimeout, seconds per DNS query */
 	unsigned	 rate_limit;	/* RateLimit N, 0: no limit */

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "csv.h"
 #include "ipaddr.h"
@@ -360,150 +361,6 @@ is_letdig(int c)
 	return ((unsigned)c - '0' < 10) | (((unsigned)c | 0x20) - 'a' < 26);
 }
 
-/* Non-zero for an RFC 5321 atext character. */
-static int
-is_atext(int c)
-{
-	if (is_letdig(c))
-		return 1;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'':
-	case '*': case '+': case '-': case '/': case '=': case '?':
-	case '^': case '_': case '`': case '{': case '|': case '}':
-	case '~':
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/*
- * Non-zero if some byte of s[0..len) is not printable ASCII (a control
- * character, DEL or a byte past 0x7f); eight bytes at a time.
- */
-static int
-has_unprintable(const char *s, size_t len)
-{
-	const uint64_t	 ones = 0x0101010101010101u;
-	uint64_t	 w, bad = 0;
-	size_t		 i;
-
-	/*
-	 * A byte below 0x20 borrows in w - 0x20, DEL carries into the top
-	 * bit in w + 1, a byte past 0x7f has the top bit; a borrow or a
-	 * carry into the next byte only comes from such a byte.
-	 */
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		bad |= w | (w - ones * 0x20) | (w + ones);
-	}
-	if (bad & ones * 0x80)
-		return 1;
-	for (; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-			return 1;
-	return 0;
-}
-
-/*
- * Check that s is one RFC 5321 Mailbox (local-part@domain, or
- * @[address literal]).  NULL if it is, else why not.
- */
-static const char *
-mailbox_check(const char *s, size_t len)
-{
-	size_t	 i = 0, at, lab;
-	struct ipaddr ip;
-
-	if (len == 0)
-		return "empty";
-	if (len > IPMAP_ADDRESS_MAX - 3)
-		return "longer than 253 characters";
-	if (has_unprintable(s, len)) {
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (c < 0x20 || c == 0x7f)
-				return "control character";
-			if (c >= 0x80)
-				return "non-ASCII character";
-		}
-	}
-	i = 0;
-	if (s[0] == '"') {
-		for (i = 1; i < len && s[i] != '"'; i++) {
-			if (s[i] == '\\') {
-				if (++i == len)
-					return "unterminated quoted local part";
-			}
-		}
-		if (i == len)
-			return "unterminated quoted local part";
-		i++;
-		if (i == 2)
-			return "empty quoted local part";
-	} else {
-		for (;;) {
-			size_t	 start = i;
-
-			while (i < len && is_atext((unsigned char)s[i]))
-				i++;
-			if (i == start)
-				return i < len && s[i] != '.' && s[i] != '@' ?
-				    "character not allowed in the local part" :
-				    "empty part in the local part";
-			if (i < len && s[i] == '.') {
-				i++;
-				continue;
-			}
-			break;
-		}
-	}
-	if (i == len)
-		return "no domain";
-	if (s[i] != '@')
-		return "character not allowed in the local part";
-	if (i > 64)
-		return "local part longer than 64 characters";
-	at = ++i;
-	if (at == len)
-		return "no domain";
-	if (s[at] == '[') {
-		if (s[len - 1] != ']')
-			return "bad address literal";
-		if (len - at > 6 && strncasecmp(s + at + 1, "IPv6:", 5) == 0) {
-			if (ipaddr_parse(s + at + 6, len - at - 7, 0, &ip) ||
-			    ip.family != IPADDR_V6)
-				return "bad address literal";
-		} else if (ipaddr_parse(s + at + 1, len - at - 2, 0, &ip) ||
-		    memchr(s + at + 1, ':', len - at - 2) != NULL)
-			return "bad address literal";
-		return NULL;
-	}
-	for (;;) {
-		lab = i;
-		while (i < len && (is_letdig((unsigned char)s[i]) ||
-		    s[i] == '-'))
-			i++;
-		if (i == lab)
-			return i < len && s[i] != '.' ?
-			    "character not allowed in the domain" :
-			    "empty label in the domain";
-		if (s[lab] == '-' || s[i - 1] == '-')
-			return "domain label starts or ends with '-'";
-		if (i - lab > 63)
-			return "domain label longer than 63 characters";
-		if (i == len)
-			break;
-		if (s[i] != '.')
-			return "character not allowed in the domain";
-		i++;
-		if (i == len)
-			return "domain ends with '.'";
-	}
-	return NULL;
-}
-
 /* Parse a port range "lo-hi" or a port; 0 or -1. */
 static int
 parse_ports(const char *s, size_t len, uint16_t *lo, uint16_t *hi)
@@ -668,7 +525,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 
 	f = r->field[col[COL_ADDRESS]];
 	len = r->len[col[COL_ADDRESS]];
-	if ((why = mailbox_check(f, len)) != NULL) {
+	if ((why = addr_check(f, len)) != NULL) {
 		berror(b, r->line, "address \"%s\" is not a mailbox: %s",
 		    shown(f, len, tmp, sizeof(tmp)), why);
 		bad = 1;

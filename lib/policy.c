@@ -9,55 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "complaint.h"
 #include "conf.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "spf.h"
-
-#define ADDR_MAX	IPMAP_ADDRESS_MAX
-
-/* Copy the bare address of an SMTP path. */
-int
-policy_addr_bare(const char *path, char *out, size_t outsize)
-{
-	const char	*p = path;
-	size_t		 len;
-
-	if (outsize == 0)
-		return -1;
-	out[0] = '\0';
-	if (p == NULL)
-		return -1;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '<') {
-		p++;
-		len = strcspn(p, ">");
-	} else
-		len = strcspn(p, " \t");
-	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-		len--;
-	if (len == 0 || len >= outsize)
-		return -1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	return 0;
-}
-
-/* Compare two addresses without regard to case. */
-int
-policy_addr_equal(const char *a, const char *b)
-{
-	char	 x[ADDR_MAX], y[ADDR_MAX];
-
-	if (policy_addr_bare(a, x, sizeof(x)) == -1 ||
-	    policy_addr_bare(b, y, sizeof(y)) == -1)
-		return 0;
-	if (strchr(x, '@') == NULL)
-		return 0;
-	return strcasecmp(x, y) == 0;
-}
 
 /* Is rcpt one of the abuse desk mailboxes? */
 int
@@ -66,21 +23,23 @@ policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt)
 	size_t	 i;
 
 	for (i = 0; i < cf->abuse_recipients.n; i++)
-		if (policy_addr_equal(rcpt, cf->abuse_recipients.v[i]))
+		if (addr_same_mailbox(rcpt, cf->abuse_recipients.v[i],
+		    cf->recipient_delimiter))
 			return 1;
 	return 0;
 }
 
-/* Does a From:-like header value name addr? */
+/* Does a From:-like header value name the mailbox of addr? */
 int
-policy_header_has_addr(const char *value, const char *addr)
+policy_header_has_addr(const char *value, const char *addr,
+    const char *delims)
 {
 	static const char sep[] = "<>,;:()\"' \t\r\n";
-	char		 want[ADDR_MAX], tok[ADDR_MAX];
+	char		 tok[ADDR_MAX];
 	const char	*p = value;
 	size_t		 len;
 
-	if (value == NULL || policy_addr_bare(addr, want, sizeof(want)) == -1)
+	if (value == NULL)
 		return 0;
 	while (*p != '\0') {
 		p += strspn(p, sep);
@@ -88,8 +47,7 @@ policy_header_has_addr(const char *value, const char *addr)
 		if (len > 0 && len < sizeof(tok)) {
 			memcpy(tok, p, len);
 			tok[len] = '\0';
-			if (strchr(tok, '@') != NULL &&
-			    strcasecmp(tok, want) == 0)
+			if (addr_same_mailbox(tok, addr, delims))
 				return 1;
 		}
 		p += len;
@@ -124,15 +82,19 @@ policy_auto_submitted_ok(const struct conf *cf, const char *value)
 
 /* Is the sender of the complaint the customer itself? */
 static int
-customer_sender(const complaint_t *c, const struct policy_msg *m,
-    const char *to)
+customer_sender(const struct conf *cf, const complaint_t *c,
+    const struct policy_msg *m, const char *to)
 {
+	const char	*delims = cf->recipient_delimiter;
+
 	if (m != NULL && m->mail_from != NULL &&
-	    policy_addr_equal(m->mail_from, to))
+	    addr_same_mailbox(m->mail_from, to, delims))
 		return 1;
-	if (policy_header_has_addr(complaint_top_header(c, "From"), to))
+	if (policy_header_has_addr(complaint_top_header(c, "From"), to,
+	    delims))
 		return 1;
-	if (policy_header_has_addr(complaint_top_header(c, "Sender"), to))
+	if (policy_header_has_addr(complaint_top_header(c, "Sender"), to,
+	    delims))
 		return 1;
 	return 0;
 }
@@ -162,7 +124,7 @@ policy_apply(const struct policy *p, const complaint_t *c,
 		decision_keep(d, "auto-submitted");
 		return;
 	}
-	if (customer_sender(c, m, d->to)) {
+	if (customer_sender(p->conf, c, m, d->to)) {
 		decision_keep(d, "customer-sender");
 		return;
 	}

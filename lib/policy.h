@@ -64,20 +64,15 @@ void	 policy_apply(const struct policy *p, const complaint_t *c,
 int	 policy_auto_submitted_ok(const struct conf *cf, const char *value);
 
 /*
- * Copy the bare address of an SMTP path into out: white space, angle
- * brackets and anything after the address (ESMTP parameters) are
- * dropped.  Returns 0, or -1 when the result is empty or does not fit.
+ * 1 when the RCPT TO path rcpt reaches one of cf's AbuseRecipients as
+ * Postfix delivers it (addr_same_mailbox: quotes, a source route, a
+ * trailing dot, case and a RecipientDelimiter extension do not count).
  */
-int	 policy_addr_bare(const char *path, char *out, size_t outsize);
-
-/* 1 when two addresses (paths or bare) are the same: local part and
- * domain compared without regard to case.  0 otherwise. */
-int	 policy_addr_equal(const char *a, const char *b);
-
-/* 1 when the RCPT TO path rcpt is one of cf's AbuseRecipients. */
 int	 policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt);
 
-/* 1 when a From:-like header value names addr among its addresses. */
-int	 policy_header_has_addr(const char *value, const char *addr);
+/* 1 when a From:-like header value names the mailbox of addr among its
+ * addresses (addr_same_mailbox with delims). */
+int	 policy_header_has_addr(const char *value, const char *addr,
+	    const char *delims);
 
 #endif

@@ -34,6 +34,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "complaint.h"
 #include "ipaddr.h"
@@ -294,7 +295,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if (m->nabuse == MAX_ABUSE_RCPTS || strlen(argv[0]) > PATH_MAX_LEN ||
 	    (r = strdup(argv[0])) == NULL) {
 		log_warnx("too many or too long abuse recipients: "
-		    "message passes unchanged");
+		    "message stays at the abuse desk");
 		m->failed = 1;
 		return reply(cc, SMFIP_NR_RCPT);
 	}
@@ -312,12 +313,14 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if ((cc = conn_get(ctx)) == NULL)
 		return SMFIS_CONTINUE;
 	m = &cc->msg;
-	if (m->nabuse == 0 || m->failed || name == NULL || value == NULL)
+	if (m->nabuse == 0 || name == NULL || value == NULL)
 		return reply(cc, SMFIP_NR_HDR);
 	if (strcasecmp(name, MILTER_HEADER) == 0) {
-		m->forged++;
+		m->forged++;	/* removed on every path, failures included */
 		return reply(cc, SMFIP_NR_HDR);
 	}
+	if (m->failed)
+		return reply(cc, SMFIP_NR_HDR);
 	if (m->c == NULL &&
 	    (m->c = complaint_new(m->snap->conf->max_scan_bytes)) == NULL)
 		m->failed = 1;
@@ -346,18 +349,36 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return reply(cc, SMFIP_NR_BODY);
 }
 
-/* Add one recipient as "<addr>"; 0 or -1. */
+/* Add one recipient, a mailbox as the map or KeepCopy writes it; 0 or
+ * -1.  It goes as one path, "<mailbox>", quotes and all. */
 static int
-add_rcpt(SMFICTX *ctx, const char *addr)
+add_rcpt(SMFICTX *ctx, const char *mailbox)
 {
-	char	 bare[IPMAP_ADDRESS_MAX], path[IPMAP_ADDRESS_MAX + 2];
+	char	 path[ADDR_MAX + 2];
 
-	if (policy_addr_bare(addr, bare, sizeof(bare)) == -1 ||
-	    strchr(bare, '@') == NULL || strpbrk(bare, " \t\r\n<>") != NULL)
-		return -1;
-	if (snprintf(path, sizeof(path), "<%s>", bare) >= (int)sizeof(path))
+	if (addr_path(mailbox, path, sizeof(path)) == -1)
 		return -1;
 	return smfi_addrcpt(ctx, path) == MI_SUCCESS ? 0 : -1;
+}
+
+/*
+ * Remove one desk recipient, as it came in RCPT TO; Postfix matches it
+ * against the recipient as smtpd stored it, which has no source route, so
+ * a path with one is removed in that form too.
+ */
+static void
+del_rcpt(SMFICTX *ctx, const char *qid, char *rcpt)
+{
+	char	 bare[PATH_MAX_LEN + 2];
+	int	 rc = smfi_delrcpt(ctx, rcpt);
+
+	if (addr_strip_route(rcpt, bare, sizeof(bare)) == 1 &&
+	    smfi_delrcpt(ctx, bare) != MI_SUCCESS)
+		rc = MI_FAILURE;
+	if (rc != MI_SUCCESS) {
+		log_warnx("%s: cannot remove an abuse desk recipient", qid);
+		stats_error(milter_state.stats, "delrcpt");
+	}
 }
 
 /* Carry out a route: customer first, then the deletions, then KeepCopy.
@@ -383,11 +404,7 @@ do_route(SMFICTX *ctx, struct connctx *cc, const char *qid,
 		return;
 	}
 	for (i = 0; i < m->nabuse; i++)
-		if (smfi_delrcpt(ctx, m->abuse[i]) != MI_SUCCESS) {
-			log_warnx("%s: cannot remove an abuse desk recipient",
-			    qid);
-			stats_error(milter_state.stats, "delrcpt");
-		}
+		del_rcpt(ctx, qid, m->abuse[i]);
 	if (copy != NULL && add_rcpt(ctx, copy) == -1) {
 		log_warnx("%s: cannot add the KeepCopy recipient", qid);
 		stats_error(milter_state.stats, "addrcpt");
@@ -505,12 +522,18 @@ cb_eom(SMFICTX *ctx)
 		m->failed = 1;
 	if (!m->failed && complaint_envelope(m->c, m->mail_from) == -1)
 		m->failed = 1;
+	memset(&d, 0, sizeof(d));
 	if (m->failed) {
-		log_warnx("%s: internal error: message passes unchanged", qid);
+		log_warnx("%s: internal error: message stays at the abuse desk",
+		    qid);
 		stats_error(milter_state.stats, "internal");
+		decision_keep(&d, "internal-error");
+		do_headers(ctx, cc, qid, &d);
+		log_decision(qid, &d, POLICY_SPF_UNCHECKED);
+		stats_decision(milter_state.stats, &d);
+		decision_clear(&d);
 		goto done;
 	}
-	memset(&d, 0, sizeof(d));
 	route_decide(m->snap->rules, m->snap->map, m->c, m->arrival, &d);
 	pol.conf = m->snap->conf;
 	pol.ratelimit = milter_state.ratelimit;

@@ -2,8 +2,9 @@
 ## instance harness, the README demo and its samples, the integration
 ## tests, and the Postfix and systemd files shipped in contrib/.
 
-TESTS += t/test_postfix.sh t/test_postfix_corpus.sh
+TESTS += t/test_postfix.sh t/test_postfix_corpus.sh t/test_postfix_addr.sh
 dist_noinst_SCRIPTS += t/test_postfix.sh t/test_postfix_corpus.sh \
+	t/test_postfix_addr.sh \
 	t/demo.sh t/lib/postfix.sh t/lib/tap.sh t/lib/pfhelper.py
 
 EXTRA_DIST += samples/README samples/map.csv samples/expected.tsv \

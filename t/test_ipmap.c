@@ -618,6 +618,30 @@ main(void)
 	    "the old map still answers");
 	is_int(r.serial, 2, "still serial 2");
 
+	/* Addresses Postfix would rewrite are refused, each at its line:
+	 * added as written, stored rewritten, they would be removed with
+	 * the desk recipient. */
+	ok(write_file(csv, "prefix,customer,address\n"
+	    "10.0.0.0/8,q,\"\"\"abuse\"\"@provider.test\"\n"
+	    "10.1.0.0/16,d,abuse@c1.example.\n"
+	    "10.2.0.0/16,r,@relay.example:abuse@c1.example\n"
+	    "10.3.0.0/16,p,user%c1@provider.test\n"
+	    "10.4.0.0/16,s,\"\"\"first last\"\"@c1.example\"\n") == 0,
+	    "source with rewritten addresses");
+	buf_reset(&errs);
+	is_int(ipmap_build_file(mapdir, csv, NULL, &errs, &res), -1,
+	    "a source with addresses Postfix rewrites fails");
+	ok(strstr(errs.data, ":2: address \"?abuse?@provider.test\" is not "
+	    "a mailbox: quoted local part that needs no quotes") != NULL &&
+	    strstr(errs.data, ":3: address") != NULL &&
+	    strstr(errs.data, ":4: address") != NULL &&
+	    strstr(errs.data, ":5: address") != NULL &&
+	    strstr(errs.data, ":6:") == NULL,
+	    "each is named at its line; a quoted local part with a space is "
+	    "taken: %s", errs.data);
+	is_int(look(map, "10.1.2.7", T2014, -1, &r), IPMAP_FOUND,
+	    "the old map still answers");
+
 	/* A second handle in the same process. */
 	map2 = ipmap_open(mapdir, err, sizeof(err));
 	is_int(look(map2, "10.9.9.9", T2014, -1, &r), IPMAP_FOUND,

@@ -67,23 +67,8 @@ outcome(const struct policy *p, const char *const *h, const char *from,
 static void
 test_addresses(struct conf *cf)
 {
-	char	 out[64];
 	char	 why[128];
 
-	ok(policy_addr_bare("<abuse@provider.test>", out, sizeof(out)) == 0 &&
-	    strcmp(out, "abuse@provider.test") == 0, "bare: angle brackets");
-	ok(policy_addr_bare("  <A@B.test>  ", out, sizeof(out)) == 0 &&
-	    strcmp(out, "A@B.test") == 0, "bare: white space");
-	ok(policy_addr_bare("a@b.test SIZE=100", out, sizeof(out)) == 0 &&
-	    strcmp(out, "a@b.test") == 0, "bare: ESMTP parameters dropped");
-	ok(policy_addr_bare("<>", out, sizeof(out)) == -1, "bare: <> is empty");
-	ok(policy_addr_bare("<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@b>",
-	    out, 16) == -1, "bare: too long");
-	ok(policy_addr_equal("abuse@Provider.Test", "<ABUSE@provider.test>"),
-	    "equal: case-insensitive, brackets ignored");
-	ok(!policy_addr_equal("abuse@provider.test.evil",
-	    "abuse@provider.test"), "equal: a longer domain differs");
-	ok(!policy_addr_equal("abuse", "abuse"), "equal: needs an @");
 	conf_set(cf, "AbuseRecipients", "abuse@provider.test, "
 	    "security@provider.test", why, sizeof(why));
 	ok(policy_is_abuse_rcpt(cf, "<Abuse@PROVIDER.test>"),
@@ -94,15 +79,29 @@ test_addresses(struct conf *cf)
 	    "other recipients are not abuse recipients");
 	ok(!policy_is_abuse_rcpt(cf, "<abuse@provider.test.example>"),
 	    "no suffix match");
+	ok(policy_is_abuse_rcpt(cf, "<\"abuse\"@provider.test>") &&
+	    policy_is_abuse_rcpt(cf, "<@relay.example:abuse@provider.test>") &&
+	    policy_is_abuse_rcpt(cf, "<abuse@provider.test.>") &&
+	    policy_is_abuse_rcpt(cf, "<abuse+tag@provider.test>"),
+	    "the forms Postfix delivers to the desk are the desk: quotes, "
+	    "source route, trailing dot, RecipientDelimiter extension");
+	conf_set(cf, "RecipientDelimiter", "none", why, sizeof(why));
+	ok(!policy_is_abuse_rcpt(cf, "<abuse+tag@provider.test>"),
+	    "RecipientDelimiter none: abuse+tag@ is another mailbox");
+	conf_set(cf, "RecipientDelimiter", "+", why, sizeof(why));
 	ok(policy_header_has_addr("\"C1 NOC\" <NOC@c1.example>",
-	    "noc@c1.example"), "From: display name and brackets");
+	    "noc@c1.example", "+"), "From: display name and brackets");
 	ok(policy_header_has_addr("reports@x.example, noc@c1.example (NOC)",
-	    "<noc@c1.example>"), "From: second address, comment");
-	ok(!policy_header_has_addr("xnoc@c1.example", "noc@c1.example"),
+	    "<noc@c1.example>", "+"), "From: second address, comment");
+	ok(!policy_header_has_addr("xnoc@c1.example", "noc@c1.example", "+"),
 	    "From: no substring match");
-	ok(!policy_header_has_addr("noc@c1.example.evil", "noc@c1.example"),
+	ok(!policy_header_has_addr("noc@c1.example.evil", "noc@c1.example",
+	    "+"),
 	    "From: no prefix match");
-	ok(!policy_header_has_addr(NULL, "noc@c1.example"), "From: absent");
+	ok(!policy_header_has_addr(NULL, "noc@c1.example", "+"),
+	    "From: absent");
+	ok(policy_header_has_addr("<noc+reply@C1.example.>", "noc@c1.example",
+	    "+"), "From: the same mailbox as Postfix sees it");
 }
 
 static void

@@ -94,6 +94,14 @@ def set_msgid(data, msgid):
 	return head + body
 
 
+def rcpt(s, r):
+	"""RCPT TO one recipient; one given as "<...>" goes as it is written
+	(a quoted local part, a source route), not as smtplib rewrites it."""
+	if r.startswith("<"):
+		return s.docmd("RCPT", "TO:" + r)
+	return s.rcpt(r)
+
+
 def send(argv):
 	msgid = None
 	if len(argv) >= 2 and argv[0] == "--msgid":
@@ -132,7 +140,7 @@ def session(argv):
 		for step in steps:
 			s.mail(sender)
 			for r in [r for r in step[0].split(",") if r]:
-				code, resp = s.rcpt(r)
+				code, resp = rcpt(s, r)
 				if code != 250:
 					status = 1
 			if step[1] == "RSET":
@@ -170,7 +178,7 @@ def send_jobs(host, port, sender, rcpts, jobs):
 				s.ehlo("client.test")
 				s.mail(sender)
 				for r in rcpts:
-					code, resp = s.rcpt(r)
+					code, resp = rcpt(s, r)
 					if code != 250:
 						raise smtplib.SMTPResponseException(code, resp)
 				code, resp = s.data(data)
