@@ -93,7 +93,7 @@ sh "$top_srcdir/fuzz/seeds.sh" "$top_srcdir" "$FUZZ_DIR/seeds" || exit 1
 # Longest input each target is given (bigger seeds are cut to it).
 max_len() {
     case $1 in
-    fuzz_ipaddr | fuzz_timeparse) echo 256 ;;
+    fuzz_ipaddr | fuzz_timeparse | fuzz_addr) echo 256 ;;
     fuzz_rules | fuzz_conf | fuzz_received | fuzz_charset) echo 16384 ;;
     *) echo 65536 ;;
     esac

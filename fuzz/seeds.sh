@@ -14,7 +14,7 @@ out=${2:?usage: seeds.sh SRCDIR OUTDIR}
 
 mkdir -p "$out/fuzz_ipaddr" "$out/fuzz_rules" "$out/fuzz_conf" \
     "$out/fuzz_mapcsv" "$out/fuzz_complaint" "$out/fuzz_timeparse" \
-    "$out/fuzz_received" "$out/fuzz_charset" || exit 1
+    "$out/fuzz_received" "$out/fuzz_charset" "$out/fuzz_addr" || exit 1
 
 # copy TARGET FILE...: copy existing regular files into the target's seeds.
 copy() {
@@ -229,6 +229,28 @@ Received: from helo.example.org (host.example.org [203.0.113.5] (may be forged))
 Received: from mx.example.org ([127.0.0.1]) by localhost (mx.example.org [127.0.0.1]) (amavisd-new, port 10024) with ESMTP id y; Mon, 4 Mar 2024 09:59:56 +0000
 Received: from mail-sor-f41.example.com (mail-sor-f41.example.com. [2001:db8::41]) by mx.google.com with SMTPS id z; Mon, 4 Mar 2024 09:59:55 +0000
 HDRS
+# Mailboxes and SMTP paths, one per seed.
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s' "$line" >"$out/fuzz_addr/line$n"
+done <<'LIST'
+abuse@c1001.example
+<abuse@Provider.TEST>
+<"abuse"@provider.test>
+<@relay.example,@r2.example:abuse@provider.test>
+<abuse@provider.test.>
+<abuse+tag@provider.test> SIZE=100
+"first last"@c1099.example
+"a\"b"@c1.example
+noc@[192.0.2.1]
+noc@[IPv6:2001:db8::1]
+user%c1@provider.test
+host!user@provider.test
+<"a@b"@c1.example>
+<>
+LIST
+
 # Charsets: a cap byte, a charset name, LF, the text (see fuzz_charset.c).
 # charset SEED CAP NAME TEXT: write one seed (TEXT is a printf format).
 charset() {

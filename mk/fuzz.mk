@@ -9,7 +9,7 @@ FUZZ_MAIN = fuzz/standalone.c fuzz/fuzzutil.c fuzz/fuzz.h
 
 check_PROGRAMS += fuzz/fuzz_ipaddr fuzz/fuzz_rules fuzz/fuzz_conf \
 	fuzz/fuzz_mapcsv fuzz/fuzz_complaint fuzz/fuzz_timeparse \
-	fuzz/fuzz_received fuzz/fuzz_charset
+	fuzz/fuzz_received fuzz/fuzz_charset fuzz/fuzz_addr
 fuzz_fuzz_ipaddr_SOURCES = fuzz/fuzz_ipaddr.c $(FUZZ_MAIN)
 fuzz_fuzz_ipaddr_LDADD = $(LIBABUSE)
 fuzz_fuzz_rules_SOURCES = fuzz/fuzz_rules.c $(FUZZ_MAIN)
@@ -28,6 +28,8 @@ fuzz_fuzz_received_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
 fuzz_fuzz_received_LDADD = $(LIBABUSE)
 fuzz_fuzz_charset_SOURCES = fuzz/fuzz_charset.c $(FUZZ_MAIN)
 fuzz_fuzz_charset_LDADD = $(LIBABUSE)
+fuzz_fuzz_addr_SOURCES = fuzz/fuzz_addr.c $(FUZZ_MAIN)
+fuzz_fuzz_addr_LDADD = $(LIBABUSE)
 
 ## Hostile complaints and map rows; regression inputs of the fuzz targets.
 check_PROGRAMS += t/test_hostile

@@ -7,7 +7,7 @@ set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 
 targets="fuzz_ipaddr fuzz_rules fuzz_conf fuzz_mapcsv fuzz_complaint \
-    fuzz_timeparse fuzz_received fuzz_charset"
+    fuzz_timeparse fuzz_received fuzz_charset fuzz_addr"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fuzzregress.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
