@@ -340,6 +340,39 @@ else
 	echo "ok $N - over TCP # SKIP no free port"
 fi
 
+# A route whose recipient cannot be added: a daemon with every
+# smfi_addrcpt() failing keeps the complaint and removes nothing.
+FAULT_SO=$builddir/t/faults/addrcpt_fail.so
+if [ -f "$FAULT_SO" ]; then
+	FSOCK=$T/fault.sock
+	sed -e "s|^Socket .*|Socket local:$FSOCK|" \
+	    -e "s|^StatsFile .*|StatsFile none|" "$CONF.ok" >"$T/fault.conf"
+	# shellcheck disable=SC2086
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    LD_PRELOAD=$FAULT_SO "$MILTER" -f -c "$T/fault.conf" $USER_OPT \
+	    >"$T/fault.log" 2>&1 &
+	FPID=$!
+	i=0
+	while [ ! -S "$FSOCK" ] && [ $i -lt 100 ] &&
+	    kill -0 "$FPID" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	MT_SOCKET=local:$FSOCK
+	run_lua addfail.lua
+	MT_SOCKET=""
+	kill -TERM "$FPID"
+	wait "$FPID"
+	grep -q "ADDFAIL1: cannot add recipient: message stays at the abuse desk" \
+	    "$T/fault.log"
+	ok $? "add failed: the log says the message stays at the desk"
+	[ $FAILED != 0 ] && diag "$T/fault.log"
+else
+	N=$((N + 1))
+	echo "not ok $N - the fault library $FAULT_SO is not built"
+	FAILED=$((FAILED + 1))
+fi
+
 # Stop.
 kill -TERM "$PID"
 i=0

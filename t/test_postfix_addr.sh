@@ -11,7 +11,8 @@
 #   - a map address with a quoted local part is added whole, not cut at
 #     its space;
 #   - more desk recipients than the milter remembers keep the complaint
-#     at the desk, and a forged X-Abuse-Route is removed on that path too.
+#     at the desk, and a forged X-Abuse-Route is removed on that path too;
+#   - every forged X-Abuse-Route is removed, not only the first.
 # SKIPs (exit 77) without root, Postfix, smtp-sink, python3 or the built
 # programs.
 
@@ -32,7 +33,7 @@ pf_programs
 samples=$top_srcdir/samples
 desk=abuse@provider.test
 
-echo "1..10"
+echo "1..11"
 bail() {
 	echo "Bail out! $*"
 	pf_maillog_tail 30
@@ -88,6 +89,12 @@ done
 	cat "$samples/arf-spam.eml"
 } >"$PF_DIR/forged.eml"
 send "${many#,}" "$PF_DIR/forged.eml" many@test
+{
+	echo "X-Abuse-Route: route; customer=C1004; to=<thief@attacker.example>"
+	echo "x-abuse-route: keep; reason=second-forged"
+	cat "$samples/arf-spam.eml"
+} >"$PF_DIR/forged2.eml"
+send "$desk" "$PF_DIR/forged2.eml" forged2@test
 
 pf_wait "$sent" 60 || bail "messages not delivered"
 pf_envelopes >"$PF_DIR/env"
@@ -127,5 +134,14 @@ if [ "$(field many@test 4)" = "$(field many@test 3)" ] &&
 else
 	notok "70 desk recipients: the forged X-Abuse-Route is removed, ours is there"
 	echo "#   got $(field many@test 4): $route"
+fi
+route=$(field forged2@test 5)
+if [ "$(field forged2@test 4)" = 1 ] &&
+    echo "$route" | grep -q 'customer=C1001' &&
+    ! echo "$route" | grep -q 'thief@attacker\|second-forged'; then
+	ok "two forged X-Abuse-Route headers: both removed, ours is there"
+else
+	notok "two forged X-Abuse-Route headers: both removed, ours is there"
+	echo "#   got $(field forged2@test 4): $route"
 fi
 exit 0
