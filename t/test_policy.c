@@ -144,6 +144,10 @@ test_apply(struct conf *cf)
 	static const char *from_customer[] = {
 		"From", "C1 <NOC@C1.example>", NULL
 	};
+	static const char *sender_customer[] = {
+		"From", "Reports <reports@reporter.example>",
+		"Sender", "C1 NOC <noc@c1.example>", NULL
+	};
 	struct policy	 p;
 	struct decision	 d;
 	complaint_t	*c;
@@ -163,6 +167,14 @@ test_apply(struct conf *cf)
 	    "keep customer-sender", "From: the customer's address stays");
 	is_str(outcome(&p, plain, "<noc@c1.example>", NULL, NULL),
 	    "keep customer-sender", "envelope sender the customer stays");
+	is_str(outcome(&p, sender_customer, NULL, NULL, NULL),
+	    "keep customer-sender", "Sender: the customer's address stays");
+	is_str(outcome(&p, plain, "<\"noc\"@C1.example.>", NULL, NULL),
+	    "keep customer-sender", "envelope sender the customer in "
+	    "another form stays");
+	is_str(outcome(&p, plain, "<noc+reply@c1.example>", NULL, NULL),
+	    "keep customer-sender", "envelope sender the customer with an "
+	    "extension stays");
 	ok(conf_set(cf, "AbuseRecipients", "abuse@provider.test, "
 	    "NOC@c1.example", why, sizeof(why)) == 0, "desk includes C1");
 	is_str(outcome(&p, plain, NULL, NULL, NULL), "keep desk-address",
