@@ -29,7 +29,7 @@ CLANG=${CLANG:-$(command -v clang 2>/dev/null || true)}
 
 if [ -z "$CLANG" ] || ! command -v "$CLANG" >/dev/null 2>&1; then
     echo "fuzz: SKIP: clang not found"
-    exit 0
+    exit 77
 fi
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -48,7 +48,7 @@ PROBE
 if ! "$CLANG" -fsanitize=fuzzer $SAN "$probe.c" -o "$probe" >/dev/null 2>&1
 then
     echo "fuzz: SKIP: $CLANG cannot link -fsanitize=fuzzer (libclang-rt missing)"
-    exit 0
+    exit 77
 fi
 
 # 1. The library, with coverage instrumentation for libFuzzer.
