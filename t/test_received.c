@@ -415,6 +415,25 @@ static const struct rcase cases[] = {
 	  "Received: from localhost (localhost [127.0.0.1]) by "
 	  "mx.reporter.example (Postfix) with ESMTP id A1" D1,
 	  "", "", -1, -1, NULL, "" },
+	/* ---- the walk's own branches */
+	{ "a client whose DNS name is internal, right above a hop the "
+	  "reporter received, is the reporter's (a filter re-injecting)",
+	  "Received: from localhost.localdomain (localhost.localdomain "
+	  "[198.51.100.9]) by mx2.reporter.example (Postfix) with ESMTP id "
+	  "F2" D2
+	  "Received: from mail.sender.example (mail.sender.example "
+	  "[203.0.113.71]) by mx.reporter.example (Postfix) with ESMTP id "
+	  "F1" D1, "reporter.example", "203.0.113.71", -1, 1, "postfix",
+	  "198.51.100.9" },
+	{ "every hop the reporter's: the lowest one that is no "
+	  "authenticated submission",
+	  "Received: from mx.reporter.example (mx.reporter.example "
+	  "[198.51.100.10]) by inbox.reporter.example (Postfix) with ESMTP "
+	  "id G3" D2
+	  "Received: from laptop.reporter.example (laptop.reporter.example "
+	  "[198.51.100.77]) by mx.reporter.example (Postfix) with ESMTPSA id "
+	  "G2" D1, "reporter.example", "198.51.100.10", -1, 0, "postfix", "" },
+
 };
 
 /* Format the contested addresses as "a,b". */
