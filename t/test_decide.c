@@ -73,6 +73,10 @@ static const char rules_txt[] =
     "\tregion text\n"
     "\tstrength weak\n"
     "\tpattern (?<ip>%{IP})\n"
+    "rule origin\n"
+    "\tregion embedded-headers\n"
+    "\tstrength authoritative\n"
+    "\tpattern ^X-Originating-IP: (?<ip>%{IP})$\n"
     "rule column\n"
     "\tregion table\n"
     "\tstrength authoritative\n"
@@ -200,6 +204,16 @@ static const struct dcase cases[] = {
 	  "Subject: abuse report\nContent-Type: text/html\n\n<div>please "
 	  "look</div><div>---------- Forwarded message ---------</div><div>"
 	  "seen 192.0.2.1</div>\n", NULL, NULL, NULL, "keep", "no-ip", "" },
+	{ "a forwarded complaint's own header block is transport: it does "
+	  "not outrank the evidence of the text",
+	  "Subject: Fwd: abuse report\nContent-Type: multipart/mixed; "
+	  "boundary=o\n\n--o\nContent-Type: text/plain\n\n"
+	  "Offending IP: 192.0.2.1\n--o\nContent-Type: message/rfc822\n\n"
+	  "From: reports@isp.example\nSubject: abuse report\n"
+	  "X-Originating-IP: 192.0.2.7\nContent-Type: multipart/mixed; "
+	  "boundary=i\n\n--i\nContent-Type: text/plain\n\nreport\n--i\n"
+	  "Content-Type: message/rfc822\n\nSubject: spam\n\nbuy\n--i--\n"
+	  "--o--\n", NULL, NULL, NULL, "route", "route", "C1" },
 	{ "the text below a forward line is carried",
 	  "Subject: abuse report\n\nplease look\n\nBegin forwarded message:"
 	  "\n\nseen 192.0.2.1\n", NULL, NULL, NULL, "keep", "no-ip", "" },
