@@ -5,6 +5,7 @@ lib_libabuse_la_SOURCES += lib/ipaddr.c lib/ipaddr.h \
 	lib/timeparse.c lib/timeparse.h \
 	lib/sha256.c lib/sha256.h lib/csv.c lib/csv.h \
 	lib/ipmap.c lib/ipmap.h lib/ipmap_build.c lib/ipmap_build.h \
+	lib/ipmap_build_int.h lib/ipmap_history.c lib/ipmap_install.c \
 	lib/ipmap_int.h
 
 sbin_PROGRAMS += tools/abuse-map
