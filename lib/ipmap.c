@@ -519,6 +519,22 @@ custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
 	return 0;
 }
 
+/*
+ * Non-zero if the file of env (st) holds every page its meta page says
+ * it has: a copy cut short would make a read past its end a SIGBUS.
+ */
+static int
+whole_file(MDB_env *env, const struct stat *st)
+{
+	MDB_envinfo	 ei;
+	MDB_stat	 ms;
+
+	if (mdb_env_info(env, &ei) != 0 || mdb_env_stat(env, &ms) != 0)
+		return 0;
+	return (uint64_t)st->st_size >= ((uint64_t)ei.me_last_pgno + 1) *
+	    ms.ms_psize;
+}
+
 /* Open generation file name of map; NULL with map->lasterr set. */
 static struct gen *
 gen_open(ipmap_t *map, const char *name)
@@ -552,8 +568,14 @@ gen_open(ipmap_t *map, const char *name)
 		goto fail;
 	if ((rc = mdb_env_set_maxdbs(g->env, 2)) != 0 ||
 	    (rc = mdb_env_open(g->env, path, MDB_RDONLY | MDB_NOSUBDIR |
-	    MDB_NOLOCK | MDB_NOTLS, 0)) != 0 ||
-	    (rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
+	    MDB_NOLOCK | MDB_NOTLS, 0)) != 0)
+		goto fail;
+	if (!whole_file(g->env, &st)) {
+		set_err(map, "%s: cut short (%lld bytes)", path,
+		    (long long)st.st_size);
+		goto fail_quiet;
+	}
+	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, NULL, 0, &g->dbi)) != 0)
 		goto fail;
 	k.mv_data = (void *)(uintptr_t)IPMAP_KEY_META;

@@ -1948,23 +1948,21 @@ build_free(struct build *b)
 
 /*
  * Whether the load into dir (old: the serial in service, named oldname)
- * builds history: as opts say, or as the map in service says.  0 or 1,
- * -1 when the map in service cannot be read.
+ * builds history: as opts say, or as the map in service says (one that
+ * cannot be read has nothing to keep: the load replaces it).  0 or 1.
  */
 static int
 wants_history(struct build *b, const char *dir, uint64_t old,
     const char *oldname)
 {
-	char	 v[8], err[512];
+	char	 v[8];
 	ipmap_t	*map;
 	int	 rc;
 
 	if (b->opts->history != IPMAP_HIST_AUTO || old == 0)
 		return b->opts->history == IPMAP_HIST_ON;
-	if ((map = ipmap_open_file(dir, oldname, err, sizeof(err))) == NULL) {
-		build_error(b, 0, "%s", err);
-		return -1;
-	}
+	if ((map = ipmap_open_file(dir, oldname, NULL, 0)) == NULL)
+		return 0;
 	rc = ipmap_meta(map, "history", v, sizeof(v)) == 1 &&
 	    strcmp(v, "1") == 0;
 	ipmap_close(map);
@@ -1980,11 +1978,8 @@ prepare(struct build *b, const char *dir, uint64_t old, const char *oldname)
 {
 	int	 h;
 
-	b->path = dir;
-	if ((h = wants_history(b, dir, old, oldname)) == -1)
-		return -2;
 	b->path = b->source;
-	if (h) {
+	if (wants_history(b, dir, old, oldname)) {
 		b->history = 1;
 		b->as_of = b->opts->as_of ? b->opts->as_of :
 		    (int64_t)time(NULL);

@@ -346,7 +346,7 @@ contacts(struct hist *h)
 	return 0;
 }
 
-/* Drop entries closed keep_days or more before as_of; remove the dead. */
+/* Drop entries closed more than keep_days before as_of; remove the dead. */
 static void
 expire(struct hist *h)
 {
@@ -357,7 +357,7 @@ expire(struct hist *h)
 	for (i = 0, o = 0; i < b->nent; i++) {
 		if (b->ent[i].hist & BENT_DEAD)
 			continue;
-		if (b->ent[i].until != OPEN && b->ent[i].until <= limit) {
+		if (b->ent[i].until != OPEN && b->ent[i].until < limit) {
 			b->counts.expired++;
 			h->changed = 1;
 			continue;

@@ -15,7 +15,10 @@ dist_man_MANS += docs/abuse-map.8
 
 ## Unit, oracle and concurrency tests (C, TAP).
 check_PROGRAMS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv \
-	t/test_ipmap t/test_ipmap_oracle t/test_ipmap_concurrent
+	t/test_ipmap t/test_ipmap_oracle t/test_ipmap_concurrent \
+	t/test_ipmap_history
+t_test_ipmap_history_SOURCES = t/test_ipmap_history.c t/tap.h
+t_test_ipmap_history_LDADD = $(LIBABUSE)
 t_test_ipaddr_SOURCES = t/test_ipaddr.c t/tap.h
 t_test_ipaddr_LDADD = $(LIBABUSE)
 t_test_timeparse_SOURCES = t/test_timeparse.c t/tap.h
@@ -29,7 +32,7 @@ t_test_ipmap_oracle_LDADD = $(LIBABUSE)
 t_test_ipmap_concurrent_SOURCES = t/test_ipmap_concurrent.c t/tap.h
 t_test_ipmap_concurrent_LDADD = $(LIBABUSE)
 TESTS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv t/test_ipmap \
-	t/test_ipmap_oracle t/test_ipmap_concurrent
+	t/test_ipmap_oracle t/test_ipmap_concurrent t/test_ipmap_history
 
 ## Golden-file tests of abuse-map load/dump/lookup/stat and bad input.
 TESTS += t/test_map_golden.sh
