@@ -476,6 +476,7 @@ build_add(struct build *b, const struct bent *e)
 		b->aent = n;
 	}
 	b->ent[b->nent++] = *e;
+	b->sorted = 0;
 	return 0;
 }
 
@@ -1081,11 +1082,20 @@ prefix_text(const struct bent *e, char *out, size_t size)
 	return out;
 }
 
-/* Sort the entries of b. */
+/* Sort the entries of b, unless they are sorted already. */
 void
 build_sort(struct build *b)
 {
-	bent_radix(b->ent, b->nent, 0);
+	if (!b->sorted)
+		bent_radix(b->ent, b->nent, 0);
+	b->sorted = 1;
+}
+
+/* Order x and y as build_sort() does: <0, 0 or >0. */
+int
+build_cmp(const struct bent *x, const struct bent *y)
+{
+	return bent_cmp(x, y);
 }
 
 /* Report entry late conflicting with early (line 0: the map in service). */

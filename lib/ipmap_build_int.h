@@ -30,7 +30,9 @@ struct bent {
 	uint8_t		 hist;		/* BENT_*, for a history load */
 };
 
-#define BENT_OLD	0x01	/* from the map in service (line 0) */
+#define BENT_OLD	0x01	/* from the map in service (line 0); until
+				 * ipmap_history.c interns it, cid is its
+				 * index there, not a customer record */
 #define BENT_DEAD	0x02	/* dropped by the history merge */
 #define BENT_MATCHED	0x04	/* a row that continues an old entry */
 
@@ -114,6 +116,7 @@ struct build {
 	int64_t		 as_of;
 	int		 keep_days;
 	int		 unchanged;	/* the merge changed nothing */
+	int		 sorted;	/* ent is in build_sort() order */
 	struct ipmap_hist_counts counts;
 };
 
@@ -127,8 +130,12 @@ int64_t	 build_intern(struct build *b, const char *c, size_t clen,
 const char *build_cust_name(const struct build *b, uint32_t id);
 /* Add one entry; 0, or -1 when out of memory. */
 int	 build_add(struct build *b, const struct bent *e);
-/* Sort the entries by prefix, start of validity, ports and line. */
+/* Sort the entries by prefix, start of validity, ports and line (once:
+ * a build already sorted is left as it is; clear b->sorted after a
+ * change of order). */
 void	 build_sort(struct build *b);
+/* The order of build_sort(): <0, 0 or >0. */
+int	 build_cmp(const struct bent *x, const struct bent *y);
 
 /*
  * Merge the rows of b (the export) with the map in service of dir,

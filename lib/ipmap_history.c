@@ -30,10 +30,14 @@
  * as_of is before that of the map in service.  An export that changes
  * no entry leaves the map as it is (b->unchanged).
  *
- * Entries of the map in service are added to the build (struct bent,
- * BENT_OLD, line 0), sorted with the rows, and each prefix's entries are
- * merged in place; what is dropped is marked BENT_DEAD and removed at
- * the end.  The caller holds the map directory's lock.
+ * Entries of the map in service come out of ipmap_walk() in the order
+ * of build_sort(); they are joined with the sorted rows (struct bent,
+ * BENT_OLD, line 0), and each prefix's entries are merged in place;
+ * what is dropped is marked BENT_DEAD and removed at the end.  An old
+ * entry names its customer record by where it is in the map (the map
+ * stays open through the merge), and only those that stay are interned:
+ * most are continued by a row and dropped.  The caller holds the map
+ * directory's lock.
  */
 #include "config.h"
 
@@ -55,54 +59,73 @@ struct hist {
 	struct build	*b;
 	int		 first;		/* no map in service */
 	int		 changed;	/* an entry is not as it was */
-	/* the walk of the map in service: record pointer -> customer id */
+	ipmap_t		*map;		/* the map in service, open */
+	struct bent	*old;		/* its entries, in build_sort() order */
+	size_t		 nold, aold;
+	int		 unsorted;	/* they came out of order */
+	const char	**orec;		/* [cid of an old entry]: its customer
+					 * record "customer\0address\0" */
+	size_t		 norec, aorec;
+	/* record pointer -> customer id, when interned */
 	const char	*pkey[PCACHE];
 	uint32_t	 pcid[PCACHE];
 };
 
-/* Add one entry of the map in service to the build. */
+/* The customer record ("customer\0address\0") entry e names. */
+static const char *
+record(const struct hist *h, const struct bent *e)
+{
+	return e->hist & BENT_OLD ? h->orec[e->cid] :
+	    build_cust_name(h->b, e->cid);
+}
+
+/* Keep one entry of the map in service, naming its record by pointer. */
 static int
 take_old(void *arg, const struct ipmap_walk_ent *w)
 {
 	struct hist	*h = arg;
-	struct bent	 e;
-	unsigned	 slot = (unsigned)(((uintptr_t)w->customer >> 3) %
-			    PCACHE);
-	int64_t		 cid;
+	struct bent	*e;
+	void		*p;
 
-	if (h->pkey[slot] != w->customer) {
-		cid = build_intern(h->b, w->customer, strlen(w->customer),
-		    w->address, strlen(w->address));
-		if (cid == -1) {
-			errno = ENOMEM;
-			return -1;
-		}
-		h->pkey[slot] = w->customer;
-		h->pcid[slot] = (uint32_t)cid;
+	if (h->nold == h->aold) {
+		h->aold = h->aold ? h->aold * 2 : 65536;
+		if ((p = realloc(h->old, h->aold * sizeof(*h->old))) == NULL)
+			goto nomem;
+		h->old = p;
 	}
-	memset(&e, 0, sizeof(e));
-	memcpy(e.a, w->net.a, 16);
-	e.fam = w->net.family;
-	e.plen = (uint8_t)w->plen;
-	e.from = w->from;
-	e.until = w->until;
+	if (h->norec == h->aorec) {
+		h->aorec = h->aorec ? h->aorec * 2 : 65536;
+		if ((p = realloc(h->orec, h->aorec * sizeof(*h->orec))) == NULL)
+			goto nomem;
+		h->orec = p;
+	}
+	h->orec[h->norec] = w->customer;
+	e = &h->old[h->nold];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->a, w->net.a, 16);
+	e->fam = w->net.family;
+	e->plen = (uint8_t)w->plen;
+	e->from = w->from;
+	e->until = w->until;
 	if (w->port_lo != -1) {
-		e.ports = 1;
-		e.plo = (uint16_t)w->port_lo;
-		e.phi = (uint16_t)w->port_hi;
+		e->ports = 1;
+		e->plo = (uint16_t)w->port_lo;
+		e->phi = (uint16_t)w->port_hi;
 	}
-	e.cid = h->pcid[slot];
-	e.hist = BENT_OLD;
-	if (build_add(h->b, &e) == -1) {
-		errno = ENOMEM;
-		return -1;
-	}
+	e->cid = (uint32_t)h->norec++;
+	e->hist = BENT_OLD;
+	if (h->nold > 0 && build_cmp(e - 1, e) > 0)
+		h->unsorted = 1;
+	h->nold++;
 	return 0;
+nomem:
+	errno = ENOMEM;
+	return -1;
 }
 
 /*
- * Read the map in service (file oldname of dir) into the build, and
- * check that as_of is not before its own.  0, -1 (refused) or -2.
+ * Read the map in service (file oldname of dir) and check that as_of is
+ * not before its own; the map stays open.  0, -1 (refused) or -2.
  */
 static int
 read_old(struct hist *h, const char *dir, const char *oldname)
@@ -110,26 +133,61 @@ read_old(struct hist *h, const char *dir, const char *oldname)
 	struct build	*b = h->b;
 	char		 err[512], t[64];
 	int64_t		 last;
-	ipmap_t		*map;
-	int		 rc = 0;
 
-	if ((map = ipmap_open_file(dir, oldname, err, sizeof(err))) == NULL) {
+	if ((h->map = ipmap_open_file(dir, oldname, err,
+	    sizeof(err))) == NULL) {
 		build_error(b, 0, "%s", err);
 		return -2;
 	}
-	if (ipmap_meta(map, "as_of", t, sizeof(t)) == 1 &&
+	if (ipmap_meta(h->map, "as_of", t, sizeof(t)) == 1 &&
 	    time_parse_rfc3339(t, strlen(t), &last) == 0 && b->as_of < last) {
 		build_error(b, 0, "the export's time (--as-of) is before "
 		    "that of the map in service, %s: load exports in order", t);
-		rc = -1;
-	} else if (ipmap_meta(map, "history", t, sizeof(t)) != 1)
-		h->changed = 1;		/* the map starts its history */
-	if (rc == 0 && ipmap_walk(map, take_old, h, err, sizeof(err)) == -1) {
-		build_error(b, 0, "%s/%s: %s", dir, oldname, err);
-		rc = -2;
+		return -1;
 	}
-	ipmap_close(map);
-	return rc;
+	if (ipmap_meta(h->map, "history", t, sizeof(t)) != 1)
+		h->changed = 1;		/* the map starts its history */
+	if (ipmap_walk(h->map, take_old, h, err, sizeof(err)) == -1) {
+		build_error(b, 0, "%s/%s: %s", dir, oldname, err);
+		return -2;
+	}
+	return 0;
+}
+
+/* Sort old entries v[0..n) (they come sorted from a map: seldom). */
+static void
+sort_old(struct bent *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), (int (*)(const void *,
+	    const void *))build_cmp);
+}
+
+/* Join the sorted rows of the build and the old entries into b->ent. */
+static int
+join(struct hist *h)
+{
+	struct build	*b = h->b;
+	struct bent	*out;
+	size_t		 i = 0, j = 0, o = 0;
+
+	build_sort(b);
+	if (h->unsorted)
+		sort_old(h->old, h->nold);
+	if ((out = malloc((b->nent + h->nold + 1) * sizeof(*out))) == NULL)
+		return -1;
+	while (i < b->nent || j < h->nold)
+		if (j == h->nold || (i < b->nent &&
+		    build_cmp(&b->ent[i], &h->old[j]) < 0))
+			out[o++] = b->ent[i++];
+		else
+			out[o++] = h->old[j++];
+	free(b->ent);
+	b->ent = out;
+	b->nent = b->aent = o;
+	b->aent++;
+	free(h->old);
+	h->old = NULL;
+	return 0;
 }
 
 /* Non-zero if x and y have the same ports (or none, both). */
@@ -148,12 +206,27 @@ ports_meet(const struct bent *x, const struct bent *y)
 	    (x->plo <= y->phi && y->plo <= x->phi);
 }
 
-/* Non-zero if records x and y name the same customer. */
+/* Non-zero if x and y name the same customer. */
 static int
-same_customer(const struct build *b, uint32_t x, uint32_t y)
+same_customer(const struct hist *h, const struct bent *x,
+    const struct bent *y)
 {
-	return x == y ||
-	    strcmp(build_cust_name(b, x), build_cust_name(b, y)) == 0;
+	if (!((x->hist ^ y->hist) & BENT_OLD) && x->cid == y->cid)
+		return 1;
+	return strcmp(record(h, x), record(h, y)) == 0;
+}
+
+/* Non-zero if x and y name the same customer and address. */
+static int
+same_record(const struct hist *h, const struct bent *x,
+    const struct bent *y)
+{
+	const char	*p = record(h, x), *q = record(h, y);
+	size_t		 n = strlen(p);
+
+	if (!((x->hist ^ y->hist) & BENT_OLD) && x->cid == y->cid)
+		return 1;
+	return strcmp(p, q) == 0 && strcmp(p + n + 1, q + n + 1) == 0;
 }
 
 /* Non-zero if e is a row of the export that holds now (no until). */
@@ -171,8 +244,7 @@ continuation(struct hist *h, struct bent *v, size_t n, const struct bent *o)
 
 	for (i = 0; i < n; i++)
 		if (is_current_row(&v[i]) && !(v[i].hist & BENT_MATCHED) &&
-		    same_ports(&v[i], o) &&
-		    same_customer(h->b, v[i].cid, o->cid))
+		    same_ports(&v[i], o) && same_customer(h, &v[i], o))
 			return &v[i];
 	return NULL;
 }
@@ -186,7 +258,7 @@ carry_on(struct hist *h, struct bent *o, struct bent *r)
 		r->from = o->from;	/* a dated row is as written */
 	if (r->from != o->from)
 		h->changed = 1;
-	if (r->cid != o->cid) {
+	if (!same_record(h, r, o)) {
 		h->b->counts.contacts++;
 		h->changed = 1;
 	}
@@ -219,12 +291,13 @@ close_old(struct hist *h, struct bent *v, size_t n, struct bent *o)
 
 /* Non-zero if row r repeats an entry of the map in service in v[0..n). */
 static int
-known(const struct bent *v, size_t n, const struct bent *r)
+known(const struct hist *h, const struct bent *v, size_t n,
+    const struct bent *r)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		if ((v[i].hist & BENT_OLD) && v[i].cid == r->cid &&
+		if ((v[i].hist & BENT_OLD) && same_record(h, &v[i], r) &&
 		    v[i].from == r->from && v[i].until == r->until &&
 		    same_ports(&v[i], r))
 			return 1;
@@ -251,7 +324,7 @@ merge_prefix(struct hist *h, struct bent *v, size_t n)
 		if (v[i].hist & (BENT_OLD | BENT_MATCHED))
 			continue;
 		if (v[i].until != OPEN) {
-			if (!known(v, n, &v[i]))
+			if (!known(h, v, n, &v[i]))
 				h->changed = 1;
 			continue;
 		}
@@ -270,6 +343,61 @@ same_net(const struct bent *x, const struct bent *y)
 	    memcmp(x->a, y->a, 16) == 0;
 }
 
+/* Intern the record of old entry e, which stays; 0, or -1 (ENOMEM). */
+static int
+intern_old(struct hist *h, struct bent *e)
+{
+	const char	*r = h->orec[e->cid];
+	unsigned	 slot = (unsigned)(((uintptr_t)r >> 3) % PCACHE);
+	size_t		 clen = strlen(r);
+	int64_t		 cid;
+
+	if (h->pkey[slot] != r) {
+		if ((cid = build_intern(h->b, r, clen, r + clen + 1,
+		    strlen(r + clen + 1))) == -1)
+			return -1;
+		h->pkey[slot] = r;
+		h->pcid[slot] = (uint32_t)cid;
+	}
+	e->cid = h->pcid[slot];
+	e->hist &= (uint8_t)~BENT_OLD;
+	return 0;
+}
+
+/*
+ * Remove the dropped entries, intern the records of the old ones that
+ * stay, and put the entries of each prefix (whose starts the merge may
+ * have moved) back in order.  0, or -1 when out of memory.
+ */
+static int
+settle(struct hist *h)
+{
+	struct build	*b = h->b;
+	struct bent	 t;
+	size_t		 i, j, o = 0, s = 0;
+
+	for (i = 0; i < b->nent; i++) {
+		if (b->ent[i].hist & BENT_DEAD)
+			continue;
+		b->ent[o] = b->ent[i];
+		if ((b->ent[o].hist & BENT_OLD) &&
+		    intern_old(h, &b->ent[o]) == -1)
+			return -1;
+		if (o > 0 && !same_net(&b->ent[o], &b->ent[o - 1]))
+			s = o;
+		for (j = o; j > s && build_cmp(&b->ent[j - 1],
+		    &b->ent[j]) > 0; j--) {
+			t = b->ent[j];
+			b->ent[j] = b->ent[j - 1];
+			b->ent[j - 1] = t;
+		}
+		o++;
+	}
+	b->nent = o;
+	b->sorted = 1;
+	return 0;
+}
+
 /* Hash of a customer name. */
 static uint32_t
 name_hash(const char *s)
@@ -281,72 +409,89 @@ name_hash(const char *s)
 	return h;
 }
 
-/*
- * The slot of customer name of record cid in tab (size a power of two):
- * tab[slot] is 0 when free, else a record id + 1 of that name.
- */
-static size_t
-name_slot(const struct build *b, const uint32_t *tab, size_t size,
-    uint32_t cid)
-{
-	const char	*name = build_cust_name(b, cid);
-	size_t		 k;
+/* A customer of an entry that is not a row holding now. */
+struct name {
+	const char	*name;		/* NULL: a free slot */
+	uint32_t	 cur;		/* record + 1 the export gives it now,
+					 * 0 none, NAME_MULTI several */
+};
 
-	for (k = name_hash(name) & (size - 1); tab[k] != 0 &&
-	    strcmp(build_cust_name(b, tab[k] - 1), name) != 0;
-	    k = (k + 1) & (size - 1))
+#define NAME_MULTI	UINT32_MAX
+
+/* The slot of name in tab (size a power of two). */
+static struct name *
+name_slot(struct name *tab, size_t size, const char *name)
+{
+	size_t	 k;
+
+	for (k = name_hash(name) & (size - 1); tab[k].name != NULL &&
+	    strcmp(tab[k].name, name) != 0; k = (k + 1) & (size - 1))
 		;
-	return k;
+	return &tab[k];
 }
 
-#define NAME_MULTI	UINT32_MAX	/* several addresses in the export */
-
 /*
- * Give every entry of a customer the address the export gives it now,
- * when it gives one only.  0, or -1 when out of memory.
+ * Give every entry of a customer that is not a row holding now (those
+ * closed, and rows with their own validity) the address the export
+ * gives the customer now, when it gives one only.  0, or -1 when out of
+ * memory.
  */
 static int
 contacts(struct hist *h)
 {
 	struct build	*b = h->b;
-	uint32_t	*tab, *cur;
-	size_t		 size = 16, i, k;
+	struct name	*tab, *sl;
+	uint8_t		*used;
+	size_t		 size = 16, n = 0, i, c;
 
-	while (size < b->ncust * 2 + 2)
+	for (i = 0; i < b->nent; i++)
+		n += !is_current_row(&b->ent[i]);
+	if (n == 0)
+		return 0;
+	while (size < n * 2)
 		size *= 2;
-	if ((tab = calloc(size, sizeof(*tab))) == NULL ||
-	    (cur = calloc(size, sizeof(*cur))) == NULL) {
+	if ((tab = calloc(size, sizeof(*tab))) == NULL)
+		return -1;
+	for (i = 0; i < b->nent; i++)
+		if (!is_current_row(&b->ent[i]))
+			name_slot(tab, size, build_cust_name(b,
+			    b->ent[i].cid))->name = build_cust_name(b,
+			    b->ent[i].cid);
+	/* The records rows holding now name, in the order of the records
+	 * (their text is read in order, not at random). */
+	if ((used = calloc(b->ncust / 8 + 1, 1)) == NULL) {
 		free(tab);
 		return -1;
 	}
-	for (i = 0; i < b->nent; i++) {
-		if (!is_current_row(&b->ent[i]))
+	for (i = 0; i < b->nent; i++)
+		if (is_current_row(&b->ent[i]))
+			used[b->ent[i].cid / 8] |= (uint8_t)(1 << b->ent[i].cid % 8);
+	for (c = 0; c < b->ncust; c++) {
+		if (!(used[c / 8] & 1 << c % 8) || (sl = name_slot(tab, size,
+		    build_cust_name(b, (uint32_t)c)))->name == NULL)
 			continue;
-		k = name_slot(b, tab, size, b->ent[i].cid);
-		if (tab[k] == 0)
-			tab[k] = b->ent[i].cid + 1;
-		if (cur[k] == 0)
-			cur[k] = b->ent[i].cid + 1;
-		else if (cur[k] != b->ent[i].cid + 1)
-			cur[k] = NAME_MULTI;
+		if (sl->cur == 0)
+			sl->cur = (uint32_t)c + 1;
+		else if (sl->cur != c + 1)
+			sl->cur = NAME_MULTI;
 	}
+	free(used);
 	for (i = 0; i < b->nent; i++) {
-		if (b->ent[i].hist & BENT_DEAD)
+		if (is_current_row(&b->ent[i]))
 			continue;
-		k = name_slot(b, tab, size, b->ent[i].cid);
-		if (tab[k] == 0 || cur[k] == NAME_MULTI ||
-		    cur[k] == b->ent[i].cid + 1)
+		sl = name_slot(tab, size, build_cust_name(b, b->ent[i].cid));
+		if (sl->cur == 0 || sl->cur == NAME_MULTI ||
+		    sl->cur == b->ent[i].cid + 1)
 			continue;
-		b->ent[i].cid = cur[k] - 1;
+		b->ent[i].cid = sl->cur - 1;
 		b->counts.contacts++;
 		h->changed = 1;
 	}
 	free(tab);
-	free(cur);
 	return 0;
 }
 
-/* Drop entries closed more than keep_days before as_of; remove the dead. */
+/* Drop entries closed more than keep_days before as_of. */
 static void
 expire(struct hist *h)
 {
@@ -355,8 +500,6 @@ expire(struct hist *h)
 	size_t		 i, o;
 
 	for (i = 0, o = 0; i < b->nent; i++) {
-		if (b->ent[i].hist & BENT_DEAD)
-			continue;
 		if (b->ent[i].until != OPEN && b->ent[i].until < limit) {
 			b->counts.expired++;
 			h->changed = 1;
@@ -387,6 +530,23 @@ guard(struct hist *h)
 	return -1;
 }
 
+/*
+ * Fetch, while entries before it are merged, the customer records that
+ * the rows some way after entry s name: rows are in address order, their
+ * records at random.
+ */
+static void
+ahead(struct hist *h, size_t s)
+{
+	const struct build *b = h->b;
+	const struct bent *e;
+
+	if (s + 32 < b->nent && !((e = &b->ent[s + 32])->hist & BENT_OLD))
+		__builtin_prefetch(&b->cust[e->cid]);
+	if (s + 16 < b->nent && !((e = &b->ent[s + 16])->hist & BENT_OLD))
+		__builtin_prefetch(b->carena + b->cust[e->cid].off);
+}
+
 /* Merge the rows of b with the map in service. */
 int
 ipmap_history_merge(struct build *b, const char *dir, const char *oldname)
@@ -404,8 +564,10 @@ ipmap_history_merge(struct build *b, const char *dir, const char *oldname)
 	h->changed = h->first;
 	if (!h->first && (rc = read_old(h, dir, oldname)) != 0)
 		goto out;
-	build_sort(b);
+	if (join(h) == -1)
+		goto nomem;
 	for (s = 0; s < b->nent; s = k) {
+		ahead(h, s);
 		for (k = s + 1; k < b->nent && same_net(&b->ent[k],
 		    &b->ent[s]); k++)
 			;
@@ -413,14 +575,18 @@ ipmap_history_merge(struct build *b, const char *dir, const char *oldname)
 	}
 	if ((rc = guard(h)) != 0)
 		goto out;
-	if (contacts(h) == -1) {
-		build_error(b, 0, "out of memory");
-		rc = -2;
-		goto out;
-	}
+	if (settle(h) == -1 || contacts(h) == -1)
+		goto nomem;
 	expire(h);
 	b->unchanged = !h->changed;
+	goto out;
+nomem:
+	build_error(b, 0, "out of memory");
+	rc = -2;
 out:
+	ipmap_close(h->map);
+	free(h->old);
+	free(h->orec);
 	free(h);
 	return rc;
 }

@@ -58,4 +58,4 @@ EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 noinst_PROGRAMS += bench/bench_map
 bench_bench_map_SOURCES = bench/bench_map.c
 bench_bench_map_LDADD = $(LIBABUSE)
-dist_noinst_SCRIPTS += bench/map.sh
+dist_noinst_SCRIPTS += bench/map.sh bench/history.sh
