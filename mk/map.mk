@@ -35,8 +35,8 @@ TESTS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv t/test_ipmap \
 	t/test_ipmap_oracle t/test_ipmap_concurrent t/test_ipmap_history
 
 ## Golden-file tests of abuse-map load/dump/lookup/stat and bad input.
-TESTS += t/test_map_golden.sh
-dist_noinst_SCRIPTS += t/test_map_golden.sh
+TESTS += t/test_map_golden.sh t/test_map_history.sh
+dist_noinst_SCRIPTS += t/test_map_golden.sh t/test_map_history.sh
 EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 	t/map/good.dump.ref t/map/good.lookup.ref t/map/good.stat.ref \
 	t/map/span.csv t/map/span.queries t/map/span.lookup.ref \
