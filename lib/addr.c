@@ -27,9 +27,9 @@ is_atext(int c)
 	    c) != NULL);
 }
 
-/* Non-zero when s[0..len) is a dot-atom: it needs no quotes. */
-static int
-is_dot_atom(const char *s, size_t len)
+/* NULL when s[0..len) is a dot-atom (it needs no quotes), else why not. */
+static const char *
+dot_atom(const char *s, size_t len)
 {
 	size_t	 i, start;
 
@@ -37,11 +37,14 @@ is_dot_atom(const char *s, size_t len)
 		for (start = i; i < len && is_atext((unsigned char)s[i]); i++)
 			;
 		if (i == start)
-			return 0;
+			return i < len && s[i] != '.' ?
+			    "character not allowed in the local part" :
+			    "empty part in the local part";
 		if (i == len)
-			return 1;
-		if (s[i++] != '.')
-			return 0;
+			return NULL;
+		if (s[i] != '.')
+			return "character not allowed in the local part";
+		i++;
 	}
 }
 
@@ -55,18 +58,15 @@ check_local(const char *s, size_t len, const char **why)
 	size_t	 i, n = 0;
 	char	 plain[ADDR_MAX];
 
-	if (s[0] == '@') {
+	if (s[0] == '@' && memchr(s, ':', len) != NULL) {
 		*why = "a source route (\"@relay:\"): Postfix drops it";
 		return 0;
 	}
 	if (s[0] != '"') {
 		for (i = 0; i < len && s[i] != '@'; i++)
 			;
-		if (!is_dot_atom(s, i)) {
-			*why = "character not allowed in the local part, or an "
-			    "empty part";
+		if ((*why = dot_atom(s, i)) != NULL)
 			return 0;
-		}
 		if (memchr(s, '%', i) != NULL || memchr(s, '!', i) != NULL) {
 			*why = "'%' or '!' in the local part: Postfix may "
 			    "rewrite it";
@@ -88,7 +88,7 @@ check_local(const char *s, size_t len, const char **why)
 		*why = "empty quoted local part";
 		return 0;
 	}
-	if (n < sizeof(plain) && is_dot_atom(plain, n)) {
+	if (n < sizeof(plain) && dot_atom(plain, n) == NULL) {
 		*why = "quoted local part that needs no quotes: Postfix "
 		    "stores it unquoted; write it without them";
 		return 0;

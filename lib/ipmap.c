@@ -114,6 +114,7 @@ struct ipmap {
 	char		 lasterr[256];
 	char		 failed[64];	/* generation that would not open */
 	int64_t		 retry_failed;	/* when to try it again */
+	int		 fixed;		/* ipmap_open_file(): never moves */
 };
 
 /* Monotonic milliseconds, cheaply. */
@@ -518,6 +519,22 @@ custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
 	return 0;
 }
 
+/*
+ * Non-zero if the file of env (st) holds every page its meta page says
+ * it has: a copy cut short would make a read past its end a SIGBUS.
+ */
+static int
+whole_file(MDB_env *env, const struct stat *st)
+{
+	MDB_envinfo	 ei;
+	MDB_stat	 ms;
+
+	if (mdb_env_info(env, &ei) != 0 || mdb_env_stat(env, &ms) != 0)
+		return 0;
+	return (uint64_t)st->st_size >= ((uint64_t)ei.me_last_pgno + 1) *
+	    ms.ms_psize;
+}
+
 /* Open generation file name of map; NULL with map->lasterr set. */
 static struct gen *
 gen_open(ipmap_t *map, const char *name)
@@ -551,8 +568,14 @@ gen_open(ipmap_t *map, const char *name)
 		goto fail;
 	if ((rc = mdb_env_set_maxdbs(g->env, 2)) != 0 ||
 	    (rc = mdb_env_open(g->env, path, MDB_RDONLY | MDB_NOSUBDIR |
-	    MDB_NOLOCK | MDB_NOTLS, 0)) != 0 ||
-	    (rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
+	    MDB_NOLOCK | MDB_NOTLS, 0)) != 0)
+		goto fail;
+	if (!whole_file(g->env, &st)) {
+		set_err(map, "%s: cut short (%lld bytes)", path,
+		    (long long)st.st_size);
+		goto fail_quiet;
+	}
+	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, NULL, 0, &g->dbi)) != 0)
 		goto fail;
 	k.mv_data = (void *)(uintptr_t)IPMAP_KEY_META;
@@ -703,6 +726,8 @@ maybe_refresh(ipmap_t *map)
 	const uint64_t	*hint;
 	uint64_t	 h;
 
+	if (map->fixed)
+		return;
 	if (__atomic_load_n(&map->cur, __ATOMIC_ACQUIRE) == NULL) {
 		pthread_mutex_lock(&map->refresh_mu);
 		refresh_locked(map, now);
@@ -788,9 +813,9 @@ tstate_get(ipmap_t *map)
 	return ts->gen ? ts : NULL;
 }
 
-/* Open the map in dir. */
-ipmap_t *
-ipmap_open(const char *dir, char *err, size_t errlen)
+/* A new handle on dir with no generation; NULL with err set. */
+static ipmap_t *
+map_new(const char *dir, char *err, size_t errlen)
 {
 	ipmap_t	*map;
 
@@ -809,6 +834,17 @@ ipmap_open(const char *dir, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&map->mu, NULL);
 	pthread_mutex_init(&map->refresh_mu, NULL);
+	return map;
+}
+
+/* Open the map in dir. */
+ipmap_t *
+ipmap_open(const char *dir, char *err, size_t errlen)
+{
+	ipmap_t	*map;
+
+	if ((map = map_new(dir, err, errlen)) == NULL)
+		return NULL;
 	pthread_mutex_lock(&map->refresh_mu);
 	refresh_locked(map, now_ms());
 	if (map->cur == NULL && err != NULL)
@@ -816,6 +852,24 @@ ipmap_open(const char *dir, char *err, size_t errlen)
 	else if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	pthread_mutex_unlock(&map->refresh_mu);
+	return map;
+}
+
+/* Open the generation file name in dir, and only that one. */
+ipmap_t *
+ipmap_open_file(const char *dir, const char *name, char *err, size_t errlen)
+{
+	ipmap_t	*map;
+
+	if ((map = map_new(dir, err, errlen)) == NULL)
+		return NULL;
+	map->fixed = 1;
+	if ((map->cur = gen_open(map, name)) == NULL) {
+		if (err)
+			snprintf(err, errlen, "%s", map->lasterr);
+		ipmap_close(map);
+		return NULL;
+	}
 	return map;
 }
 
@@ -1123,6 +1177,32 @@ ipmap_lookup_span(ipmap_t *map, const struct ipaddr *ip, int64_t t0,
 	return out->n > 0 ? IPMAP_FOUND : IPMAP_NOTFOUND;
 }
 
+/* The next instant after `after` at which ip's answer may change. */
+int
+ipmap_next_change(ipmap_t *map, const struct ipaddr *ip, int64_t after,
+    int port, int64_t *next)
+{
+	struct tstate	*ts;
+	struct ipmap_custtab local;
+	const struct ipmap_custtab *custs;
+	const unsigned char *p, *end;
+	size_t		 alen;
+	int		 rc;
+
+	if (ip->family != IPADDR_V4 && ip->family != IPADDR_V6)
+		return -1;
+	maybe_refresh(map);
+	if ((ts = tstate_get(map)) == NULL)
+		return -1;
+	alen = ip->family == IPADDR_V4 ? 4 : 16;
+	rc = range_locate(ts->gen, ip, alen, &p, &end, &local, &custs);
+	if (rc == IPMAP_NOTFOUND)
+		return 0;
+	if (rc != IPMAP_FOUND)
+		return -1;
+	return range_next_boundary(p, end, alen, after, port, next);
+}
+
 /* Keep the calling thread on the generation in service now. */
 uint64_t
 ipmap_pin(ipmap_t *map)
@@ -1220,82 +1300,158 @@ csv_field(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-/* Write the entries of one prefix as CSV rows. */
+/* The metadata line name of the map in service, copied into out. */
+int
+ipmap_meta(ipmap_t *map, const char *name, char *out, size_t outsize)
+{
+	struct gen	*g;
+	int		 rc;
+
+	if ((g = gen_take(map, NULL, 0)) == NULL)
+		return -1;
+	rc = meta_value(g->meta, name, out, outsize) == 0;
+	gen_give(map, g);
+	return rc;
+}
+
+/* Write one entry as a CSV row of the source format. */
 static int
-dump_prefix(FILE *fp, const struct ipmap_custtab *custs,
+dump_entry(void *arg, const struct ipmap_walk_ent *w)
+{
+	FILE	*fp = arg;
+	char	 a[IPADDR_STRLEN], t[32];
+
+	if (ipaddr_format(&w->net, a, sizeof(a)) == -1)
+		return -1;
+	fprintf(fp, "%s/%d,%s,", a, w->plen, w->customer);
+	csv_field(fp, w->address);
+	fputc(',', fp);
+	if (w->from != INT64_MIN && time_format_rfc3339(w->from, t,
+	    sizeof(t)) == 0)
+		fputs(t, fp);
+	fputc(',', fp);
+	if (w->until != INT64_MIN && time_format_rfc3339(w->until, t,
+	    sizeof(t)) == 0)
+		fputs(t, fp);
+	fputc(',', fp);
+	if (w->port_lo != -1) {
+		if (w->port_lo == w->port_hi)
+			fprintf(fp, "%d", w->port_lo);
+		else
+			fprintf(fp, "%d-%d", w->port_lo, w->port_hi);
+	}
+	fputc('\n', fp);
+	return 0;
+}
+
+/* Hand the nent entries of one prefix at p to fn. */
+static int
+walk_prefix(ipmap_walk_fn fn, void *arg, const struct ipmap_custtab *custs,
     const struct ipaddr *net, int plen, const unsigned char *p,
     const unsigned char *end, size_t nent, char *err, size_t errlen)
 {
-	struct ipmap_result r;
+	struct ipmap_walk_ent w;
 	struct ipmap_ent e;
-	char		 a[IPADDR_STRLEN], t[32];
-	size_t		 i;
+	size_t		 i, clen, alen;
 
-	if (ipaddr_format(net, a, sizeof(a)) == -1)
-		return -1;
+	w.net = *net;
+	w.plen = plen;
 	for (i = 0; i < nent; i++) {
 		if ((p = ipmap_ent_get(p, end, &e)) == NULL) {
 			snprintf(err, errlen, "malformed entry");
 			return -1;
 		}
-		if (get_customer(custs, e.cid, &r) == -1) {
+		if (ipmap_cust_find(custs, e.cid, &w.customer, &clen,
+		    &w.address, &alen) == -1 || clen >= IPMAP_CUSTOMER_MAX ||
+		    alen >= IPMAP_ADDRESS_MAX) {
 			snprintf(err, errlen, "customer record %" PRIu32
 			    " missing", e.cid);
 			return -1;
 		}
-		fprintf(fp, "%s/%d,%s,", a, plen, r.customer);
-		csv_field(fp, r.address);
-		fputc(',', fp);
-		if (e.from != INT64_MIN && time_format_rfc3339(e.from, t,
-		    sizeof(t)) == 0)
-			fputs(t, fp);
-		fputc(',', fp);
-		if (e.until != INT64_MIN && time_format_rfc3339(e.until, t,
-		    sizeof(t)) == 0)
-			fputs(t, fp);
-		fputc(',', fp);
-		if (e.port_lo != -1) {
-			if (e.port_lo == e.port_hi)
-				fprintf(fp, "%d", e.port_lo);
-			else
-				fprintf(fp, "%d-%d", e.port_lo, e.port_hi);
+		w.from = e.from;
+		w.until = e.until;
+		w.port_lo = e.port_lo;
+		w.port_hi = e.port_hi;
+		if (fn(arg, &w) == -1) {
+			snprintf(err, errlen, "%s", errno == ENOMEM ?
+			    "out of memory" : "stopped");
+			return -1;
 		}
-		fputc('\n', fp);
 	}
 	return 0;
 }
 
 /*
- * Write the ranges of one family (chunks in dbi) as CSV rows: each
- * prefix once, where its first range starts.  The customers are in
- * global (formats 4 and 5), else in each chunk.  Returns 0, or -1 with
- * err.
+ * Walk the chain of range record rec (chunk end at end) and hand each
+ * prefix that starts at the record to walk_prefix(), least specific
+ * first.  Returns 0, 1 if the record is malformed, or -1 with err.
  */
 static int
-dump_family(FILE *fp, MDB_txn *txn, MDB_dbi dbi, int family,
-    const struct ipmap_custtab *global, char *err, size_t errlen)
+walk_record(ipmap_walk_fn fn, void *arg, const struct ipmap_custtab *custs,
+    const unsigned char *rec, const unsigned char *end, int family,
+    char *err, size_t errlen)
+{
+	struct ipaddr	 net;
+	struct ipmap_ent e;
+	const unsigned char *p, *chain[130];
+	size_t		 alen = family == IPADDR_V4 ? 4 : 16, nents[130], i;
+	unsigned	 nchain, c;
+	uint16_t	 n16;
+	int		 plens[130];
+
+	if ((nchain = rec[alen]) > 129)
+		return 1;
+	for (c = 0, p = rec + alen + 1; c < nchain; c++) {
+		if (end - p < IPMAP_CHAIN_HDR)
+			return 1;
+		plens[c] = p[0];
+		memcpy(&n16, p + 1, 2);
+		nents[c] = n16;
+		chain[c] = p + IPMAP_CHAIN_HDR;
+		p += IPMAP_CHAIN_HDR;
+		for (i = 0; i < nents[c]; i++)
+			if ((p = ipmap_ent_get(p, end, &e)) == NULL)
+				return 1;
+	}
+	memset(&net, 0, sizeof(net));
+	net.family = (uint8_t)family;
+	for (c = nchain; c-- > 0;) {
+		mask_prefix(rec, alen, plens[c], net.a);
+		if (memcmp(net.a, rec, alen) != 0)
+			continue;	/* not its start */
+		if (walk_prefix(fn, arg, custs, &net, plens[c], chain[c],
+		    end, nents[c], err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Walk the ranges of one family (chunks in dbi): each prefix once, where
+ * its first range starts.  The customers are in global (formats 4 and
+ * 5), else in each chunk.  Returns 0, or -1 with err.
+ */
+static int
+walk_family(ipmap_walk_fn fn, void *arg, MDB_txn *txn, MDB_dbi dbi,
+    int family, const struct ipmap_custtab *global, char *err,
+    size_t errlen)
 {
 	MDB_cursor	*cur;
 	MDB_val		 k, v;
-	struct ipaddr	 net;
-	struct ipmap_ent e;
 	struct ipmap_custtab local;
 	const struct ipmap_custtab *custs = global;
-	const unsigned char *p, *end, *rec, *chain[130];
-	size_t		 alen = family == IPADDR_V4 ? 4 : 16, nents[130], i;
-	unsigned	 nchain, c, ncust;
-	uint16_t	 n16;
-	int		 rc, n, r, plens[130];
+	const unsigned char *end, *rec;
+	size_t		 alen = family == IPADDR_V4 ? 4 : 16;
+	unsigned	 ncust;
+	int		 rc, n, r, st;
 
 	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0) {
 		snprintf(err, errlen, "%s", mdb_strerror(rc));
 		return -1;
 	}
-	memset(&net, 0, sizeof(net));
-	net.family = (uint8_t)family;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != (family == IPADDR_V4 ? 4 : 16) ||
+		if (k.mv_size != alen ||
 		    (n = chunk_count(&v, alen, &ncust)) == -1)
 			goto bad;
 		if (global == NULL) {
@@ -1306,33 +1462,13 @@ dump_family(FILE *fp, MDB_txn *txn, MDB_dbi dbi, int family,
 		for (r = 0; r < n; r++) {
 			if ((rec = chunk_record(&v, alen, n, r)) == NULL)
 				goto bad;
-			if ((nchain = rec[alen]) > 129)
+			st = walk_record(fn, arg, custs, rec, end, family, err,
+			    errlen);
+			if (st == 1)
 				goto bad;
-			/* Collect the chain, then write it least specific
-			 * first. */
-			for (c = 0, p = rec + alen + 1; c < nchain; c++) {
-				if (end - p < IPMAP_CHAIN_HDR)
-					goto bad;
-				plens[c] = p[0];
-				memcpy(&n16, p + 1, 2);
-				nents[c] = n16;
-				chain[c] = p + IPMAP_CHAIN_HDR;
-				p += IPMAP_CHAIN_HDR;
-				for (i = 0; i < nents[c]; i++)
-					if ((p = ipmap_ent_get(p, end, &e)) ==
-					    NULL)
-						goto bad;
-			}
-			for (c = nchain; c-- > 0;) {
-				mask_prefix(rec, alen, plens[c], net.a);
-				if (memcmp(net.a, rec, alen) != 0)
-					continue;	/* not its start */
-				if (dump_prefix(fp, custs, &net, plens[c],
-				    chain[c], end, nents[c], err,
-				    errlen) == -1) {
-					mdb_cursor_close(cur);
-					return -1;
-				}
+			if (st == -1) {
+				mdb_cursor_close(cur);
+				return -1;
 			}
 		}
 	}
@@ -1348,9 +1484,10 @@ bad:
 	return -1;
 }
 
-/* Write the map back as CSV. */
+/* Hand every entry of the map in service to fn. */
 int
-ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
+ipmap_walk(ipmap_t *map, ipmap_walk_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	struct gen	*g;
 	struct ipmap_custtab custs;
@@ -1366,22 +1503,36 @@ ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
 		goto out;
 	}
 	global = g->version >= 6 ? NULL : &custs;
-	fputs("prefix,customer,address,valid_from,valid_until,ports\n", fp);
-	if (dump_family(fp, txn, g->dbi4, IPADDR_V4, global, err,
+	if (walk_family(fn, arg, txn, g->dbi4, IPADDR_V4, global, err,
 	    errlen) == -1 ||
-	    dump_family(fp, txn, g->dbi6, IPADDR_V6, global, err,
+	    walk_family(fn, arg, txn, g->dbi6, IPADDR_V6, global, err,
 	    errlen) == -1)
 		goto out;
-	if (fflush(fp) == EOF || ferror(fp)) {
-		snprintf(err, errlen, "write error: %s", strerror(errno));
-		goto out;
-	}
 	ret = 0;
 out:
 	if (txn)
 		mdb_txn_abort(txn);
 	gen_give(map, g);
 	return ret;
+}
+
+/* Write the map back as CSV. */
+int
+ipmap_dump(ipmap_t *map, FILE *fp, char *err, size_t errlen)
+{
+	struct gen	*g;
+
+	if ((g = gen_take(map, err, errlen)) == NULL)
+		return -1;
+	gen_give(map, g);
+	fputs("prefix,customer,address,valid_from,valid_until,ports\n", fp);
+	if (ipmap_walk(map, dump_entry, fp, err, errlen) == -1)
+		return -1;
+	if (fflush(fp) == EOF || ferror(fp)) {
+		snprintf(err, errlen, "write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Write the statistics of the map. */

@@ -125,6 +125,57 @@ uint64_t ipmap_pin(ipmap_t *map);
 /* Let the calling thread move to the newest generation again. */
 void	 ipmap_unpin(ipmap_t *map);
 
+/*
+ * The next instant after `after` at which the answer for ip (and port)
+ * may change: where an entry of a prefix covering ip starts or stops
+ * being valid.  Returns 1 with *next set, 0 if there is none, -1 when
+ * the map cannot be read.  With ipmap_pin(), walking t from IPMAP_OPEN_END
+ * through ipmap_lookup() and this gives ip's holders over all time.
+ */
+int	 ipmap_next_change(ipmap_t *map, const struct ipaddr *ip,
+	    int64_t after, int port, int64_t *next);
+
+/* One entry of the map, as ipmap_walk() hands it out. */
+struct ipmap_walk_ent {
+	struct ipaddr	 net;		/* the prefix */
+	int		 plen;
+	int64_t		 from, until;	/* IPMAP_OPEN_END when open */
+	int		 port_lo, port_hi;	/* -1 when none */
+	const char	*customer;	/* NUL-terminated, in the map: valid */
+	const char	*address;	/* until the callback returns */
+};
+
+/* Called by ipmap_walk() for each entry; 0 to go on, -1 to stop. */
+typedef int (*ipmap_walk_fn)(void *arg, const struct ipmap_walk_ent *e);
+
+/*
+ * Hand every entry of the map in service to fn, ordered by family,
+ * address, prefix length, then as stored (start of validity, ports).
+ * The customer and address pointers stay the same for the same record
+ * within one chunk of the map, and are valid only during the call.
+ * Returns 0, or -1 with a message in err (errlen bytes) when the map
+ * cannot be read or fn returned -1 (then with errno ENOMEM: "out of
+ * memory").
+ */
+int	 ipmap_walk(ipmap_t *map, ipmap_walk_fn fn, void *arg, char *err,
+	    size_t errlen);
+
+/*
+ * The value of metadata line name of the map in service (see `abuse-map
+ * stat`), copied into out (outsize bytes).  Returns 1, 0 when the map
+ * has no such line (or it does not fit), -1 when there is no map.
+ */
+int	 ipmap_meta(ipmap_t *map, const char *name, char *out, size_t outsize);
+
+/*
+ * Open the generation file name (in directory dir) alone, checking it as
+ * a reader does when it takes a new generation; the handle never moves
+ * to another one.  Returns NULL with a message in err when the file is
+ * not a readable map (or out of memory).  For `abuse-map install`.
+ */
+ipmap_t	*ipmap_open_file(const char *dir, const char *name, char *err,
+	    size_t errlen);
+
 /* Serial number of the map currently in service, 0 if none. */
 uint64_t ipmap_serial(ipmap_t *map);
 

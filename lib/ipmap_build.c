@@ -41,97 +41,13 @@
 #include "ipaddr.h"
 #include "ipmap.h"
 #include "ipmap_build.h"
+#include "ipmap_build_int.h"
 #include "ipmap_int.h"
 #include "log.h"
 #include "sha256.h"
 #include "timeparse.h"
 
 #define TXN_BATCH	256	/* records per write transaction */
-
-/* One row of the source. */
-struct bent {
-	uint8_t		 a[16];		/* network, as ipaddr.a */
-	int64_t		 from, until;	/* INT64_MIN when open */
-	uint32_t	 cid;		/* customer record */
-	uint32_t	 line;
-	uint16_t	 plo, phi;
-	uint8_t		 fam, plen, ports;
-};
-
-/* One collected error. */
-struct berr {
-	uint32_t	 line;
-	uint32_t	 seq;
-	size_t		 off;		/* into the message arena */
-};
-
-/* A slot of the customer hash table. */
-struct chslot {
-	uint32_t	 hash;
-	uint32_t	 idx;		/* customer index + 1, 0 empty */
-};
-
-/* Interned (customer, address) pairs. */
-struct cust {
-	size_t		 off;		/* "customer\0address\0" in arena */
-	uint16_t	 clen, alen;
-};
-
-/*
- * The SHA-256 of the source is computed by a second thread, handed the
- * bytes read in big blocks, so that it is woken up seldom.
- */
-#define HASH_SLOTS	2
-#define HASH_BLOCK	(1 << 20)
-
-struct hasher {
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	struct sha256	*hash;
-	unsigned char	*buf;		/* HASH_SLOTS blocks */
-	size_t		 len[HASH_SLOTS];
-	size_t		 fill;		/* bytes in the block being filled */
-	unsigned	 head, tail;	/* blocks put, blocks hashed */
-	int		 done, running;
-};
-
-/* A checked row waiting for its customer to be interned. */
-#define PEND_SLOTS	16
-struct pending {
-	struct bent	 e;
-	size_t		 clen, alen;
-	uint32_t	 hash;		/* cust_hash() of the text */
-	char		 text[IPMAP_CUSTOMER_MAX + IPMAP_ADDRESS_MAX];
-};
-
-struct build {
-	const char	*path;		/* source as given, for messages */
-	struct bent	*ent;
-	size_t		 nent, aent;
-	struct cust	*cust;
-	size_t		 ncust, acust;
-	struct chslot	*chash;
-	size_t		 chsize;
-	char		*carena;
-	size_t		 carena_len, carena_size;
-	struct berr	*err;
-	size_t		 nerr, aerr;
-	size_t		 nerr_total;	/* kept or not */
-	buf_t		 emsg;
-	int		 max_errors;
-	int		 sys_error;	/* not the source's fault */
-	uint64_t	 rows;
-	uint64_t	 prefixes, ranges, chunks;
-	uint64_t	 count4[33], count6[129];
-	char		 sha[SHA256_HEXLEN];
-	struct sha256	 hash;
-	struct hasher	 hasher;
-	struct pending	 pend[PEND_SLOTS];
-	unsigned	 pend_head, pend_tail;
-	uint64_t	 bytes_read, bytes_total, next_report;
-	const struct ipmap_build_opts *opts;
-};
 
 enum col { COL_PREFIX, COL_CUSTOMER, COL_ADDRESS, COL_FROM, COL_UNTIL,
 	COL_PORTS, COL_MAX };
@@ -140,8 +56,8 @@ static const char *const col_names[COL_MAX] = {
 };
 
 /* Remember an error at line (0: none) with a printf message. */
-static void __attribute__((format(printf, 3, 4)))
-berror(struct build *b, unsigned long line, const char *fmt, ...)
+void
+build_error(struct build *b, unsigned long line, const char *fmt, ...)
 {
 	struct berr	*ne;
 	va_list		 ap;
@@ -348,10 +264,18 @@ cust_intern(struct build *b, const char *c, size_t clen, const char *a,
 }
 
 /* Customer name of record id. */
-static const char *
-cust_name(const struct build *b, uint32_t id)
+const char *
+build_cust_name(const struct build *b, uint32_t id)
 {
 	return b->carena + b->cust[id].off;
+}
+
+/* Intern (customer, address) for a caller outside the reader. */
+int64_t
+build_intern(struct build *b, const char *c, size_t clen, const char *a,
+    size_t alen)
+{
+	return cust_intern(b, c, clen, a, alen, cust_hash(c, clen, a, alen));
 }
 
 /* Non-zero for an ASCII letter or digit (c | 0x20 folds case). */
@@ -395,8 +319,8 @@ parse_ports(const char *s, size_t len, uint16_t *lo, uint16_t *hi)
 }
 
 /* Add one entry; 0, or -1 when out of memory. */
-static int
-bent_add(struct build *b, const struct bent *e)
+int
+build_add(struct build *b, const struct bent *e)
 {
 	struct bent	*ne;
 
@@ -409,6 +333,7 @@ bent_add(struct build *b, const struct bent *e)
 		b->aent = n;
 	}
 	b->ent[b->nent++] = *e;
+	b->sorted = 0;
 	return 0;
 }
 
@@ -431,7 +356,7 @@ pend_pop(struct build *b)
 	if (cid == -1)
 		return -1;
 	pd->e.cid = (uint32_t)cid;
-	return bent_add(b, &pd->e);
+	return build_add(b, &pd->e);
 }
 
 /* Queue a checked row with its customer and address. */
@@ -481,7 +406,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	int		 plen, bad = 0;
 
 	if (r->nfields != ncols) {
-		berror(b, r->line, "%zu fields, the header has %zu",
+		build_error(b, r->line, "%zu fields, the header has %zu",
 		    r->nfields, ncols);
 		return 0;
 	}
@@ -492,7 +417,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	f = r->field[col[COL_PREFIX]];
 	len = r->len[col[COL_PREFIX]];
 	if (ipaddr_parse_prefix(f, len, &net, &plen, &why) == -1) {
-		berror(b, r->line, "prefix \"%s\": %s",
+		build_error(b, r->line, "prefix \"%s\": %s",
 		    shown(f, len, tmp, sizeof(tmp)), why);
 		bad = 1;
 	} else {
@@ -504,7 +429,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	f = r->field[col[COL_CUSTOMER]];
 	len = r->len[col[COL_CUSTOMER]];
 	if (len == 0 || len >= IPMAP_CUSTOMER_MAX) {
-		berror(b, r->line, "customer \"%s\": %s",
+		build_error(b, r->line, "customer \"%s\": %s",
 		    shown(f, len, tmp, sizeof(tmp)), len == 0 ? "empty" :
 		    "longer than 63 characters");
 		bad = 1;
@@ -516,7 +441,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 			    f[i] != '.' && f[i] != '_' && f[i] != '-')
 				break;
 		if (i < len) {
-			berror(b, r->line, "customer \"%s\": only letters, "
+			build_error(b, r->line, "customer \"%s\": only letters, "
 			    "digits, '.', '_' and '-' are allowed",
 			    shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
@@ -526,7 +451,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 	f = r->field[col[COL_ADDRESS]];
 	len = r->len[col[COL_ADDRESS]];
 	if ((why = addr_check(f, len)) != NULL) {
-		berror(b, r->line, "address \"%s\" is not a mailbox: %s",
+		build_error(b, r->line, "address \"%s\" is not a mailbox: %s",
 		    shown(f, len, tmp, sizeof(tmp)), why);
 		bad = 1;
 	}
@@ -535,7 +460,7 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 		f = r->field[col[COL_FROM]];
 		len = r->len[col[COL_FROM]];
 		if (time_parse_rfc3339(f, len, &e.from) == -1) {
-			berror(b, r->line, "valid_from \"%s\": not an RFC 3339 "
+			build_error(b, r->line, "valid_from \"%s\": not an RFC 3339 "
 			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
 		}
@@ -544,21 +469,21 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 		f = r->field[col[COL_UNTIL]];
 		len = r->len[col[COL_UNTIL]];
 		if (time_parse_rfc3339(f, len, &e.until) == -1) {
-			berror(b, r->line, "valid_until \"%s\": not an RFC 3339 "
+			build_error(b, r->line, "valid_until \"%s\": not an RFC 3339 "
 			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
 		}
 	}
 	if (!bad && e.from != INT64_MIN && e.until != INT64_MIN &&
 	    e.from >= e.until) {
-		berror(b, r->line, "valid_from is not before valid_until");
+		build_error(b, r->line, "valid_from is not before valid_until");
 		bad = 1;
 	}
 	if (col[COL_PORTS] >= 0 && r->len[col[COL_PORTS]] > 0) {
 		f = r->field[col[COL_PORTS]];
 		len = r->len[col[COL_PORTS]];
 		if (parse_ports(f, len, &e.plo, &e.phi) == -1) {
-			berror(b, r->line, "ports \"%s\": not a port or a "
+			build_error(b, r->line, "ports \"%s\": not a port or a "
 			    "range lo-hi of ports 0-65535",
 			    shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
@@ -595,13 +520,13 @@ read_header(struct build *b, const struct csv_record *r, int *col)
 			    memcmp(col_names[k], f, len) == 0)
 				break;
 		if (k == COL_MAX) {
-			berror(b, r->line, "unknown column \"%s\" (the columns "
+			build_error(b, r->line, "unknown column \"%s\" (the columns "
 			    "are prefix, customer, address, valid_from, "
 			    "valid_until, ports)",
 			    shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
 		} else if (col[k] != -1) {
-			berror(b, r->line, "column \"%s\" named twice",
+			build_error(b, r->line, "column \"%s\" named twice",
 			    col_names[k]);
 			bad = 1;
 		} else
@@ -609,7 +534,7 @@ read_header(struct build *b, const struct csv_record *r, int *col)
 	}
 	for (k = 0; k <= COL_ADDRESS; k++) {
 		if (col[k] == -1) {
-			berror(b, r->line, "the header has no \"%s\" column",
+			build_error(b, r->line, "the header has no \"%s\" column",
 			    col_names[k]);
 			bad = 1;
 		}
@@ -753,7 +678,7 @@ read_source(struct build *b)
 	size_t		 ncols = 0;
 
 	if ((fp = fopen(b->path, "r")) == NULL) {
-		berror(b, 0, "%s", strerror(errno));
+		build_error(b, 0, "%s", strerror(errno));
 		b->sys_error = 1;
 		return -1;
 	}
@@ -764,18 +689,18 @@ read_source(struct build *b)
 	if ((c = csv_open(fp, read_tap, b)) == NULL) {
 		hasher_finish(&b->hasher);
 		fclose(fp);
-		berror(b, 0, "out of memory");
+		build_error(b, 0, "out of memory");
 		b->sys_error = 1;
 		return -1;
 	}
 	while ((rc = csv_read(c, &r)) != 0) {
 		if (rc == -1) {
 			if (csv_fatal(c)) {
-				berror(b, 0, "read error: %s", csv_error(c));
+				build_error(b, 0, "read error: %s", csv_error(c));
 				b->sys_error = 1;
 				break;
 			}
-			berror(b, csv_errline(c), "%s", csv_error(c));
+			build_error(b, csv_errline(c), "%s", csv_error(c));
 			if (!have_header)
 				break;
 			continue;
@@ -790,28 +715,24 @@ read_source(struct build *b)
 		}
 		b->rows++;
 		if (read_row(b, &r, col, ncols) == -1) {
-			berror(b, r.line, "out of memory");
+			build_error(b, r.line, "out of memory");
 			b->sys_error = 1;
 			break;
 		}
 	}
 	if (!b->sys_error && pend_drain(b) == -1) {
-		berror(b, 0, "out of memory");
+		build_error(b, 0, "out of memory");
 		b->sys_error = 1;
 	}
 	csv_close(c);
 	fclose(fp);
-	/* Customers are all interned: their hash table is no longer used. */
-	table_free(b->chash, b->chsize * sizeof(*b->chash));
-	b->chash = NULL;
-	b->chsize = 0;
 	hasher_finish(&b->hasher);
 	sha256_hex(&b->hash, b->sha);
 	if (!have_header && b->nerr_total == 0)
-		berror(b, 0, "no header row (prefix,customer,address,...)");
+		build_error(b, 0, "no header row (prefix,customer,address,...)");
 	else if (header_ok && b->rows == 0 && b->nerr_total == 0 &&
 	    !b->opts->allow_empty)
-		berror(b, 0, "no rows: refusing to load an empty map "
+		build_error(b, 0, "no rows: refusing to load an empty map "
 		    "(use --allow-empty)");
 	return b->nerr_total ? -1 : 0;
 }
@@ -1018,6 +939,41 @@ prefix_text(const struct bent *e, char *out, size_t size)
 	return out;
 }
 
+/* Sort the entries of b, unless they are sorted already. */
+void
+build_sort(struct build *b)
+{
+	if (!b->sorted)
+		bent_radix(b->ent, b->nent, 0);
+	b->sorted = 1;
+}
+
+/* Order x and y as build_sort() does: <0, 0 or >0. */
+int
+build_cmp(const struct bent *x, const struct bent *y)
+{
+	return bent_cmp(x, y);
+}
+
+/* Report entry late conflicting with early (line 0: the map in service). */
+static void
+conflict(struct build *b, const struct bent *late, const struct bent *early)
+{
+	char	 p[64];
+
+	if (early->line == 0)
+		build_error(b, late->line, "prefix %s: overlaps an entry of "
+		    "the map in service (customer %s) in time and ports with "
+		    "a different customer or address",
+		    prefix_text(late, p, sizeof(p)),
+		    build_cust_name(b, early->cid));
+	else
+		build_error(b, late->line, "prefix %s: overlaps line %" PRIu32
+		    " (customer %s) in time and ports with a different "
+		    "customer or address", prefix_text(late, p, sizeof(p)),
+		    early->line, build_cust_name(b, early->cid));
+}
+
 /*
  * Sort, drop exact duplicates, find conflicting entries of a prefix and
  * count prefixes.  Returns 0, or -1 (errors collected).
@@ -1028,7 +984,7 @@ check_entries(struct build *b)
 	size_t	 i, j, k, o, start;
 	char	 p[64];
 
-	bent_radix(b->ent, b->nent, 0);
+	build_sort(b);
 	for (i = 0, o = 0; i < b->nent; i++) {
 		struct bent *e = &b->ent[i];
 
@@ -1049,7 +1005,7 @@ check_entries(struct build *b)
 			;
 		b->prefixes++;
 		if (k - start > UINT16_MAX) {
-			berror(b, b->ent[start].line, "prefix %s: more than "
+			build_error(b, b->ent[start].line, "prefix %s: more than "
 			    "%u rows", prefix_text(&b->ent[start], p,
 			    sizeof(p)), (unsigned)UINT16_MAX);
 			continue;
@@ -1067,11 +1023,7 @@ check_entries(struct build *b)
 
 				if (x->cid == y->cid || !overlaps(x, y))
 					continue;
-				berror(b, late->line, "prefix %s: overlaps "
-				    "line %" PRIu32 " (customer %s) in time "
-				    "and ports with a different customer or "
-				    "address", prefix_text(x, p, sizeof(p)),
-				    early->line, cust_name(b, early->cid));
+				conflict(b, late, early);
 			}
 		}
 	}
@@ -1612,6 +1564,10 @@ meta_text(struct build *b, buf_t *m, uint64_t serial, int64_t built)
 	    IPMAP_FORMAT_VERSION, serial, t, b->sha, b->rows, b->nent,
 	    b->prefixes, b->ncust, b->ranges, b->chunks))
 		return -1;
+	if (b->history && (time_format_rfc3339(b->as_of, t, sizeof(t)) == -1 ||
+	    buf_printf(m, "history\t1\nas_of\t%s\nkeep_days\t%d\n", t,
+	    b->keep_days)))
+		return -1;
 	for (i = 0; i <= 32; i++)
 		if (b->count4[i] && buf_printf(m, "ipv4/%d\t%" PRIu64 "\n", i,
 		    b->count4[i]))
@@ -1723,8 +1679,8 @@ ipmap_file_serial(const char *name)
 }
 
 /* Serial of the generation `current` points at, 0 if none. */
-static uint64_t
-current_serial(const char *dir, char *name, size_t namesize)
+uint64_t
+ipmap_dir_current(const char *dir, char *name, size_t namesize)
 {
 	char	 path[PATH_MAX];
 	ssize_t	 n;
@@ -1740,8 +1696,8 @@ current_serial(const char *dir, char *name, size_t namesize)
 }
 
 /* Highest serial of any generation file in dir. */
-static uint64_t
-highest_serial(const char *dir)
+uint64_t
+ipmap_dir_highest(const char *dir)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -1757,8 +1713,8 @@ highest_serial(const char *dir)
 }
 
 /* Remove the generations other than keep1 and keep2. */
-static void
-remove_old(const char *dir, uint64_t keep1, uint64_t keep2)
+void
+ipmap_dir_remove_old(const char *dir, uint64_t keep1, uint64_t keep2)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -1779,8 +1735,8 @@ remove_old(const char *dir, uint64_t keep1, uint64_t keep2)
 }
 
 /* Write serial into the generation hint file, in place. */
-static int
-update_hint(const char *dir, uint64_t serial)
+int
+ipmap_dir_hint(const char *dir, uint64_t serial)
 {
 	char	 path[PATH_MAX];
 	int	 fd, rc = 0;
@@ -1797,8 +1753,8 @@ update_hint(const char *dir, uint64_t serial)
 }
 
 /* Put generation file name in service: symlink, rename, fsync dir. */
-static int
-swap_current(const char *dir, const char *name)
+int
+ipmap_dir_swap(const char *dir, const char *name)
 {
 	char	 tmp[PATH_MAX], cur[PATH_MAX];
 	int	 fd;
@@ -1824,6 +1780,27 @@ swap_current(const char *dir, const char *name)
 	return 0;
 }
 
+/* Open and lock dir's lock file; the descriptor, or -1. */
+int
+ipmap_dir_lock(const char *dir)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, IPMAP_LOCKFILE) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Free everything a build holds. */
 static void
 build_free(struct build *b)
@@ -1836,6 +1813,131 @@ build_free(struct build *b)
 	buf_free(&b->emsg);
 }
 
+/*
+ * Whether the load into dir (old: the serial in service, named oldname)
+ * builds history: as opts say, or as the map in service says (one that
+ * cannot be read has nothing to keep: the load replaces it).  0 or 1.
+ */
+static int
+wants_history(struct build *b, const char *dir, uint64_t old,
+    const char *oldname)
+{
+	char	 v[8];
+	ipmap_t	*map;
+	int	 rc;
+
+	if (b->opts->history != IPMAP_HIST_AUTO || old == 0)
+		return b->opts->history == IPMAP_HIST_ON;
+	if ((map = ipmap_open_file(dir, oldname, NULL, 0)) == NULL)
+		return 0;
+	rc = ipmap_meta(map, "history", v, sizeof(v)) == 1 &&
+	    strcmp(v, "1") == 0;
+	ipmap_close(map);
+	return rc;
+}
+
+/*
+ * Under the lock: merge with the map in service when the load builds
+ * history, then check the entries.  0, or the return of a failed load.
+ */
+static int
+prepare(struct build *b, const char *dir, uint64_t old, const char *oldname)
+{
+	int	 h;
+
+	b->path = b->source;
+	if (wants_history(b, dir, old, oldname)) {
+		b->history = 1;
+		b->as_of = b->opts->as_of ? b->opts->as_of :
+		    (int64_t)time(NULL);
+		b->keep_days = b->opts->keep_days > 0 ? b->opts->keep_days :
+		    IPMAP_KEEP_DAYS;
+		if ((h = ipmap_history_merge(b, dir,
+		    old == 0 ? NULL : oldname)) != 0)
+			return h;
+	}
+	/* Customers are all interned: their hash table is no longer used. */
+	table_free(b->chash, b->chsize * sizeof(*b->chash));
+	b->chash = NULL;
+	b->chsize = 0;
+	if (check_entries(b) == -1)
+		return -1;
+	b->path = dir;
+	return 0;
+}
+
+/*
+ * Write generation serial into dir and put it in service (the previous
+ * one, old, is kept).  0, or -2 with the error collected.
+ */
+static int
+publish(struct build *b, const char *dir, uint64_t serial, uint64_t old,
+    int *regrown, size_t *final_size)
+{
+	char	 file[PATH_MAX], name[64];
+	size_t	 mapsize;
+	int	 rc;
+
+	if (snprintf(name, sizeof(name), "%s%" PRIu64 "%s", IPMAP_FILE_PREFIX,
+	    serial, IPMAP_FILE_SUFFIX) >= (int)sizeof(name) ||
+	    snprintf(file, sizeof(file), "%s/%s", dir, name) >=
+	    (int)sizeof(file)) {
+		build_error(b, 0, "path too long");
+		return -2;
+	}
+	/* A first guess (a customer's record is copied into each chunk
+	 * that names it); the map grows as it fills (grow_if_needed), and
+	 * is written again bigger if it fills up all the same. */
+	mapsize = b->opts->mapsize ? b->opts->mapsize : ((size_t)32 << 20) +
+	    b->nent * 48 + b->carena_len * 4 + b->ncust * 8;
+	*final_size = mapsize;
+	for (;;) {
+		rc = write_generation(b, file, mapsize, serial,
+		    (int64_t)time(NULL), regrown, final_size);
+		if (rc != MDB_MAP_FULL)
+			break;
+		if (mapsize > SIZE_MAX / 2) {
+			rc = ENOMEM;
+			break;
+		}
+		mapsize *= 2;
+		(*regrown)++;
+	}
+	if (rc != 0) {
+		build_error(b, 0, "cannot write %s: %s", file, mdb_strerror(rc));
+		return -2;
+	}
+	if (ipmap_dir_swap(dir, name) == -1) {
+		build_error(b, 0, "cannot put %s in service: %s", name,
+		    strerror(errno));
+		unlink(file);
+		return -2;
+	}
+	if (ipmap_dir_hint(dir, serial) == -1)
+		log_warn("%s: cannot update %s", dir, IPMAP_GENERATION);
+	ipmap_dir_remove_old(dir, serial, old);
+	return 0;
+}
+
+/* Fill in res from b. */
+static void
+result_out(const struct build *b, struct ipmap_build_result *res,
+    uint64_t serial, size_t final_size, int regrown)
+{
+	if (res == NULL)
+		return;
+	memset(res, 0, sizeof(*res));
+	res->serial = serial;
+	res->rows = b->rows;
+	res->prefixes = b->prefixes;
+	res->ranges = b->ranges;
+	res->mapsize = final_size;
+	res->regrown = regrown;
+	res->history = b->history;
+	res->unchanged = b->unchanged;
+	res->hist = b->counts;
+}
+
 /* Build the map from path and put it in service. */
 int
 ipmap_build_file(const char *dir, const char *path,
@@ -1844,92 +1946,44 @@ ipmap_build_file(const char *dir, const char *path,
 {
 	static const struct ipmap_build_opts defaults;
 	struct build	 b;
-	char		 lockpath[PATH_MAX], file[PATH_MAX], name[64];
 	char		 oldname[PATH_MAX];
 	uint64_t	 serial, old;
-	size_t		 mapsize;
-	size_t		 final_size;
-	int		 lockfd = -1, rc, ret = -2, regrown = 0;
+	size_t		 final_size = 0;
+	int		 lockfd = -1, ret = -2, regrown = 0;
 
 	memset(&b, 0, sizeof(b));
-	b.path = path;
+	b.path = b.source = path;
 	b.opts = opts ? opts : &defaults;
 	b.max_errors = b.opts->max_errors > 0 ? b.opts->max_errors :
 	    IPMAP_MAX_ERRORS;
 	buf_init(&b.emsg, (size_t)64 << 20);
 
-	rc = read_source(&b);
-	if (!b.sys_error && check_entries(&b) == -1)
-		rc = -1;
-	if (rc == -1) {
+	if (read_source(&b) == -1) {
 		berrors_out(&b, errs);
 		ret = b.sys_error ? -2 : -1;
 		goto out;
 	}
 	b.path = dir;
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
-		berror(&b, 0, "cannot create: %s", strerror(errno));
+		build_error(&b, 0, "cannot create: %s", strerror(errno));
 		goto fail;
 	}
-	if (snprintf(lockpath, sizeof(lockpath), "%s/%s", dir,
-	    IPMAP_LOCKFILE) >= (int)sizeof(lockpath)) {
-		berror(&b, 0, "path too long");
+	if ((lockfd = ipmap_dir_lock(dir)) == -1) {
+		build_error(&b, 0, "cannot lock %s/%s: %s", dir,
+		    IPMAP_LOCKFILE, strerror(errno));
 		goto fail;
 	}
-	if ((lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC,
-	    0644)) == -1 || flock(lockfd, LOCK_EX) == -1) {
-		berror(&b, 0, "cannot lock %s: %s", lockpath, strerror(errno));
+	old = ipmap_dir_current(dir, oldname, sizeof(oldname));
+	if ((ret = prepare(&b, dir, old, oldname)) != 0)
 		goto fail;
-	}
-	old = current_serial(dir, oldname, sizeof(oldname));
-	serial = highest_serial(dir);
+	ret = -2;
+	serial = ipmap_dir_highest(dir);
 	serial = (old > serial ? old : serial) + 1;
-	if (snprintf(name, sizeof(name), "%s%" PRIu64 "%s", IPMAP_FILE_PREFIX,
-	    serial, IPMAP_FILE_SUFFIX) >= (int)sizeof(name) ||
-	    snprintf(file, sizeof(file), "%s/%s", dir, name) >=
-	    (int)sizeof(file)) {
-		berror(&b, 0, "path too long");
+	if (b.unchanged)
+		serial = old;
+	else if (publish(&b, dir, serial, old, &regrown, &final_size) != 0)
 		goto fail;
-	}
-	/* A first guess (a customer's record is copied into each chunk
-	 * that names it); the map grows as it fills (grow_if_needed), and
-	 * is written again bigger if it fills up all the same. */
-	mapsize = b.opts->mapsize ? b.opts->mapsize : ((size_t)32 << 20) +
-	    b.nent * 48 + b.carena_len * 4 + b.ncust * 8;
-	final_size = mapsize;
-	for (;;) {
-		rc = write_generation(&b, file, mapsize, serial,
-		    (int64_t)time(NULL), &regrown, &final_size);
-		if (rc != MDB_MAP_FULL)
-			break;
-		if (mapsize > SIZE_MAX / 2) {
-			rc = ENOMEM;
-			break;
-		}
-		mapsize *= 2;
-		regrown++;
-	}
-	if (rc != 0) {
-		berror(&b, 0, "cannot write %s: %s", file, mdb_strerror(rc));
-		goto fail;
-	}
-	if (swap_current(dir, name) == -1) {
-		berror(&b, 0, "cannot put %s in service: %s", name,
-		    strerror(errno));
-		unlink(file);
-		goto fail;
-	}
-	if (update_hint(dir, serial) == -1)
-		log_warn("%s: cannot update %s", dir, IPMAP_GENERATION);
-	remove_old(dir, serial, old);
-	if (res) {
-		res->serial = serial;
-		res->rows = b.rows;
-		res->prefixes = b.prefixes;
-		res->ranges = b.ranges;
-		res->mapsize = final_size;
-		res->regrown = regrown;
-	}
+	result_out(&b, res, serial, final_size, regrown);
 	ret = 0;
 	goto out;
 fail:

@@ -25,6 +25,26 @@ enum ipmap_phase {
 	IPMAP_PHASE_WRITE	/* done/total: records written */
 };
 
+#define IPMAP_KEEP_DAYS		400	/* history: closed entries kept */
+#define IPMAP_MAX_CLOSE		10	/* history: share (%) a load may close */
+
+/* Whether a load builds history (ipmap_history.c). */
+enum ipmap_hist_mode {
+	IPMAP_HIST_AUTO = 0,	/* as the map in service: on if it has it */
+	IPMAP_HIST_ON = 1,	/* compare with the map in service */
+	IPMAP_HIST_OFF = -1	/* the source is the whole map */
+};
+
+/* What a history load did, in entries. */
+struct ipmap_hist_counts {
+	uint64_t	 held;		/* open in the map in service */
+	uint64_t	 kept;		/* of them, the same customer's still */
+	uint64_t	 closed;	/* of them, closed at the export's time */
+	uint64_t	 opened;	/* new holders opened */
+	uint64_t	 contacts;	/* given their customer's new address */
+	uint64_t	 expired;	/* closed before the retention limit */
+};
+
 struct ipmap_build_opts {
 	int		 allow_empty;	/* accept a source without rows */
 	int		 max_errors;	/* 0: IPMAP_MAX_ERRORS */
@@ -33,6 +53,12 @@ struct ipmap_build_opts {
 	void		(*progress)(void *arg, enum ipmap_phase phase,
 			    uint64_t done, uint64_t total);
 	void		*progress_arg;
+	/* history (abuse-map load --history) */
+	enum ipmap_hist_mode history;
+	int64_t		 as_of;		/* the export's time; 0: now */
+	int		 keep_days;	/* 0: IPMAP_KEEP_DAYS */
+	int		 max_close;	/* percent; 0: IPMAP_MAX_CLOSE */
+	int		 force;		/* close more than max_close */
 };
 
 struct ipmap_build_result {
@@ -42,6 +68,11 @@ struct ipmap_build_result {
 	uint64_t	 ranges;	/* ranges written */
 	size_t		 mapsize;	/* final LMDB map size */
 	int		 regrown;	/* times the map size grew */
+	int		 history;	/* the map has history */
+	int		 unchanged;	/* history load: nothing changed, no
+					 * new generation (serial is the one
+					 * in service) */
+	struct ipmap_hist_counts hist;
 };
 
 /*
@@ -55,10 +86,33 @@ struct ipmap_build_result {
  * -2 on a system error (unreadable file, map directory not writable, out
  * of memory), with a line "FILE: message" or "DIR: message" in errs.
  * The map in service is unchanged after a failure.
+ *
+ * With history (opts->history, see ipmap_history.c and abuse-map(8)),
+ * the source is compared with the map in service under the directory's
+ * lock: holders that changed or vanished are closed at opts->as_of and
+ * new ones opened; an export that would close more than opts->max_close
+ * percent of the entries held is refused (-1, a line saying how many)
+ * unless opts->force; an export that changes nothing writes no new
+ * generation (res->unchanged).
  */
 int	ipmap_build_file(const char *dir, const char *path,
 	    const struct ipmap_build_opts *opts, buf_t *errs,
 	    struct ipmap_build_result *res);
+
+/*
+ * Install the map generation file src (a map.SERIAL.mdb built elsewhere
+ * by ipmap_build_file(), copied here) in directory dir, created if
+ * missing: under the directory's lock it is copied beside the
+ * generations, checked as a reader opens a generation and entry by
+ * entry, and put in service atomically under its own serial, which
+ * *serial receives.  Returns 0 when installed; 1 when that serial is
+ * already in service (nothing done); -1 when src is not a good map or is
+ * older than the map in service; -2 on a system error.  On any return
+ * but 0 the map in service is unchanged, and a line "FILE: message" says
+ * why in errs.
+ */
+int	ipmap_install(const char *dir, const char *src, uint64_t *serial,
+	    buf_t *errs);
 
 /*
  * Write the map in service as CSV in the source format (header row

@@ -5,6 +5,7 @@ lib_libabuse_la_SOURCES += lib/ipaddr.c lib/ipaddr.h \
 	lib/timeparse.c lib/timeparse.h \
 	lib/sha256.c lib/sha256.h lib/csv.c lib/csv.h \
 	lib/ipmap.c lib/ipmap.h lib/ipmap_build.c lib/ipmap_build.h \
+	lib/ipmap_build_int.h lib/ipmap_history.c lib/ipmap_install.c \
 	lib/ipmap_int.h
 
 sbin_PROGRAMS += tools/abuse-map
@@ -14,7 +15,10 @@ dist_man_MANS += docs/abuse-map.8
 
 ## Unit, oracle and concurrency tests (C, TAP).
 check_PROGRAMS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv \
-	t/test_ipmap t/test_ipmap_oracle t/test_ipmap_concurrent
+	t/test_ipmap t/test_ipmap_oracle t/test_ipmap_concurrent \
+	t/test_ipmap_history
+t_test_ipmap_history_SOURCES = t/test_ipmap_history.c t/tap.h
+t_test_ipmap_history_LDADD = $(LIBABUSE)
 t_test_ipaddr_SOURCES = t/test_ipaddr.c t/tap.h
 t_test_ipaddr_LDADD = $(LIBABUSE)
 t_test_timeparse_SOURCES = t/test_timeparse.c t/tap.h
@@ -28,11 +32,11 @@ t_test_ipmap_oracle_LDADD = $(LIBABUSE)
 t_test_ipmap_concurrent_SOURCES = t/test_ipmap_concurrent.c t/tap.h
 t_test_ipmap_concurrent_LDADD = $(LIBABUSE)
 TESTS += t/test_ipaddr t/test_timeparse t/test_ipmap_csv t/test_ipmap \
-	t/test_ipmap_oracle t/test_ipmap_concurrent
+	t/test_ipmap_oracle t/test_ipmap_concurrent t/test_ipmap_history
 
 ## Golden-file tests of abuse-map load/dump/lookup/stat and bad input.
-TESTS += t/test_map_golden.sh
-dist_noinst_SCRIPTS += t/test_map_golden.sh
+TESTS += t/test_map_golden.sh t/test_map_history.sh
+dist_noinst_SCRIPTS += t/test_map_golden.sh t/test_map_history.sh
 EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 	t/map/good.dump.ref t/map/good.lookup.ref t/map/good.stat.ref \
 	t/map/span.csv t/map/span.queries t/map/span.lookup.ref \
@@ -54,4 +58,4 @@ EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 noinst_PROGRAMS += bench/bench_map
 bench_bench_map_SOURCES = bench/bench_map.c
 bench_bench_map_LDADD = $(LIBABUSE)
-dist_noinst_SCRIPTS += bench/map.sh
+dist_noinst_SCRIPTS += bench/map.sh bench/history.sh
