@@ -1,13 +1,13 @@
 /*
  * fuzz_received.c - fuzz target for the Received walk (received.c).
  *
- * The input is an embedded header block, walked with recv_walk() under
+ * The input is an embedded header block, walked with received_walk() under
  * the shipped rules (the file named by $FUZZ_RULES, else
  * rules/abuse.rules under $top_srcdir), every rule enabled, once with a
  * sender domain and once without.  The properties: a hand-off names a
  * hop of the chain and carries a public address read by a "received"
  * rule; the contested hops are above the hand-off, no more than
- * RECV_CONTEST_MAX, and public too.
+ * RECEIVED_CONTEST_MAX, and public too.
  */
 #include "config.h"
 
@@ -62,13 +62,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* Check the properties of one walk. */
 static void
-check(const struct recv_result *r, int rc)
+check(const struct received_result *r, int rc)
 {
 	int	 k;
 
 	if (rc == -1)
 		return;
-	if (r->ncontested < 0 || r->ncontested > RECV_CONTEST_MAX)
+	if (r->ncontested < 0 || r->ncontested > RECEIVED_CONTEST_MAX)
 		fuzz_fail("contested count out of range");
 	for (k = 0; k < r->ncontested; k++) {
 		if (ipaddr_is_reserved(&r->contested[k].ip))
@@ -81,7 +81,7 @@ check(const struct recv_result *r, int rc)
 	}
 	if (rc != 1)
 		return;
-	if (r->hop < 0 || r->hop >= r->nhops || r->nhops > RECV_HOPS_MAX)
+	if (r->hop < 0 || r->hop >= r->nhops || r->nhops > RECEIVED_HOPS_MAX)
 		fuzz_fail("hand-off hop out of range");
 	if (ipaddr_is_reserved(&r->ip))
 		fuzz_fail("the hand-off address is reserved");
@@ -89,14 +89,14 @@ check(const struct recv_result *r, int rc)
 		fuzz_fail("hand-off without a received rule");
 	if (r->port < -1 || r->port == 0 || r->port > 65535)
 		fuzz_fail("port out of range");
-	if (r->family < RECV_UNKNOWN || r->family > RECV_AMAVIS)
+	if (r->family < RECEIVED_UNKNOWN || r->family > RECEIVED_AMAVIS)
 		fuzz_fail("family out of range");
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct recv_result	 r;
+	struct received_result	 r;
 	char			*hdrs;
 	int			 rc;
 
@@ -106,10 +106,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0)
 		memcpy(hdrs, data, size);
 	memset(&r, 0, sizeof(r));
-	rc = recv_walk(rules, enabled, md, hdrs, size, "example.net", &r);
+	rc = received_walk(rules, enabled, md, hdrs, size, "example.net", &r);
 	check(&r, rc);
 	memset(&r, 0, sizeof(r));
-	rc = recv_walk(rules, enabled, md, hdrs, size, "", &r);
+	rc = received_walk(rules, enabled, md, hdrs, size, "", &r);
 	check(&r, rc);
 	free(hdrs);
 	return 0;

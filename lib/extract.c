@@ -34,7 +34,7 @@
 #define TIME_UNSET		INT64_MIN
 
 /* State of one extraction. */
-struct xctx {
+struct extract_ctx {
 	const rules_t		*rs;
 	const struct extract_in	*in;
 	struct extract_out	*out;
@@ -100,7 +100,7 @@ note_unreadable(struct extract_out *o, int strength)
 /* Add a candidate unless the same address, strength, role and port is
  * there. */
 static void
-add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
+add_cand(struct extract_ctx *x, const struct ipaddr *ip, int port, int64_t t,
     int64_t thi, const struct rule *r, const char *region)
 {
 	struct extract_out *o = x->out;
@@ -150,7 +150,7 @@ add_cand(struct xctx *x, const struct ipaddr *ip, int port, int64_t t,
 static int
 on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 {
-	struct xctx	*x = arg;
+	struct extract_ctx	*x = arg;
 	struct ipaddr	 ip;
 	int64_t		 t = TIME_UNSET, thi = TIME_UNSET;
 	int		 port, tport, plen;
@@ -178,8 +178,8 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 		 * reads it, and what cannot be read is noted, never dropped in
 		 * silence.  A victim's or a site's is no offender.
 		 */
-		if (r->strength < STRENGTH_STRONG || (r->role != ROLE_OFFENDER &&
-		    r->role != ROLE_SENDER))
+		if (r->strength < STRENGTH_STRONG ||
+		    (r->role != ROLE_OFFENDER && r->role != ROLE_SENDER))
 			return 0;
 		switch (ipaddr_parse_token(h->ip, h->iplen, &ip, &tport,
 		    &plen)) {
@@ -205,7 +205,7 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 
 /* Run rule r over one piece of text. */
 static void
-run(struct xctx *x, const struct rule *r, const char *s, size_t len,
+run(struct extract_ctx *x, const struct rule *r, const char *s, size_t len,
     const char *region)
 {
 	int	 err = 0, n;
@@ -566,11 +566,12 @@ message_from_domain(const mime_t *m, int msgno, char *out, size_t size)
  * carries, a forwarded complaint's sender for a message found in it.
  */
 static void
-walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
+walk_chains(struct extract_ctx *x, const unsigned char *enabled,
+    const char *sdom)
 {
 	const mime_t		*m = x->in->mime;
 	const struct mime_seg	*s;
-	struct recv_result	 rr;
+	struct received_result	 rr;
 	char			 dom[256], reg[256];
 	size_t			 i;
 	int			 rc, k, first = 1, report = 0;
@@ -588,9 +589,9 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
 			str_copyn(dom, sizeof(dom), sdom, strlen(sdom));
 		else
 			message_from_domain(m, s->parent, dom, sizeof(dom));
-		recv_domain(dom, strlen(dom), reg, sizeof(reg));
+		received_domain(dom, strlen(dom), reg, sizeof(reg));
 		memset(&rr, 0, sizeof(rr));
-		rc = recv_walk(x->rs, enabled, x->in->md, s->data, s->len,
+		rc = received_walk(x->rs, enabled, x->in->md, s->data, s->len,
 		    reg, &rr);
 		if (rc == -1)
 			x->out->errors++;
@@ -635,7 +636,8 @@ walk_chains(struct xctx *x, const unsigned char *enabled, const char *sdom)
  * incident is the reported message's.
  */
 static void
-run_forwarded(struct xctx *x, const struct rule *r, const struct mime_seg *s)
+run_forwarded(struct extract_ctx *x, const struct rule *r,
+    const struct mime_seg *s)
 {
 	if (!(r->regions & RULE_REG_EMB_HEADERS) || r->g_ip[0] == 0 ||
 	    !rules_ctype_ok(r, s->ctype))
@@ -652,7 +654,8 @@ run_forwarded(struct xctx *x, const struct rule *r, const struct mime_seg *s)
  * keeps the complaint (CAND_CARRIED).  Time rules do not run.
  */
 static void
-run_carried(struct xctx *x, const struct rule *r, const struct mime_seg *s)
+run_carried(struct extract_ctx *x, const struct rule *r,
+    const struct mime_seg *s)
 {
 	if (!(r->regions & (RULE_REG_TEXT | RULE_REG_REPORT |
 	    RULE_REG_ATTACH)) || r->g_ip[0] == 0 || r->marks != 0 ||
@@ -668,7 +671,7 @@ int
 extract_evidence(const rules_t *rs, const struct extract_in *in,
     struct extract_out *out)
 {
-	struct xctx		 x;
+	struct extract_ctx		 x;
 	const struct mime_seg	*s;
 	const struct rule	*r;
 	unsigned char		*enabled;

@@ -59,7 +59,7 @@ static const char *const col_names[COL_MAX] = {
 void
 build_error(struct build *b, unsigned long line, const char *fmt, ...)
 {
-	struct berr	*ne;
+	struct build_err	*ne;
 	va_list		 ap;
 	size_t		 off = b->emsg.len;
 
@@ -94,7 +94,7 @@ build_error(struct build *b, unsigned long line, const char *fmt, ...)
 static int
 berr_cmp(const void *x, const void *y)
 {
-	const struct berr *p = x, *q = y;
+	const struct build_err *p = x, *q = y;
 
 	if (p->line != q->line)
 		return p->line < q->line ? -1 : 1;
@@ -198,7 +198,7 @@ static int64_t
 cust_intern(struct build *b, const char *c, size_t clen, const char *a,
     size_t alen, uint32_t h)
 {
-	struct chslot	*nh, *sl;
+	struct cust_slot	*nh, *sl;
 	size_t		 i, k, need;
 	struct cust	*cu;
 
@@ -320,9 +320,9 @@ parse_ports(const char *s, size_t len, uint16_t *lo, uint16_t *hi)
 
 /* Add one entry; 0, or -1 when out of memory. */
 int
-build_add(struct build *b, const struct bent *e)
+build_add(struct build *b, const struct build_entry *e)
 {
-	struct bent	*ne;
+	struct build_entry	*ne;
 
 	if (b->nent == b->aent) {
 		size_t n = b->aent ? b->aent + b->aent / 2 : 65536;
@@ -361,7 +361,8 @@ pend_pop(struct build *b)
 
 /* Queue a checked row with its customer and address. */
 static int
-pend_push(struct build *b, const struct bent *e, const char *c, size_t clen,
+pend_push(struct build *b, const struct build_entry *e, const char *c,
+    size_t clen,
     const char *a, size_t alen)
 {
 	struct pending	*pd;
@@ -398,7 +399,7 @@ static int
 read_row(struct build *b, const struct csv_record *r, const int *col,
     size_t ncols)
 {
-	struct bent	 e;
+	struct build_entry	 e;
 	struct ipaddr	 net;
 	const char	*why, *f;
 	char		 tmp[128];
@@ -441,7 +442,8 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 			    f[i] != '.' && f[i] != '_' && f[i] != '-')
 				break;
 		if (i < len) {
-			build_error(b, r->line, "customer \"%s\": only letters, "
+			build_error(b, r->line,
+			    "customer \"%s\": only letters, "
 			    "digits, '.', '_' and '-' are allowed",
 			    shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
@@ -460,7 +462,8 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 		f = r->field[col[COL_FROM]];
 		len = r->len[col[COL_FROM]];
 		if (time_parse_rfc3339(f, len, &e.from) == -1) {
-			build_error(b, r->line, "valid_from \"%s\": not an RFC 3339 "
+			build_error(b, r->line,
+			    "valid_from \"%s\": not an RFC 3339 "
 			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
 		}
@@ -469,7 +472,8 @@ read_row(struct build *b, const struct csv_record *r, const int *col,
 		f = r->field[col[COL_UNTIL]];
 		len = r->len[col[COL_UNTIL]];
 		if (time_parse_rfc3339(f, len, &e.until) == -1) {
-			build_error(b, r->line, "valid_until \"%s\": not an RFC 3339 "
+			build_error(b, r->line,
+			    "valid_until \"%s\": not an RFC 3339 "
 			    "timestamp", shown(f, len, tmp, sizeof(tmp)));
 			bad = 1;
 		}
@@ -520,7 +524,8 @@ read_header(struct build *b, const struct csv_record *r, int *col)
 			    memcmp(col_names[k], f, len) == 0)
 				break;
 		if (k == COL_MAX) {
-			build_error(b, r->line, "unknown column \"%s\" (the columns "
+			build_error(b, r->line,
+			    "unknown column \"%s\" (the columns "
 			    "are prefix, customer, address, valid_from, "
 			    "valid_until, ports)",
 			    shown(f, len, tmp, sizeof(tmp)));
@@ -534,7 +539,8 @@ read_header(struct build *b, const struct csv_record *r, int *col)
 	}
 	for (k = 0; k <= COL_ADDRESS; k++) {
 		if (col[k] == -1) {
-			build_error(b, r->line, "the header has no \"%s\" column",
+			build_error(b, r->line,
+			    "the header has no \"%s\" column",
 			    col_names[k]);
 			bad = 1;
 		}
@@ -696,7 +702,8 @@ read_source(struct build *b)
 	while ((rc = csv_read(c, &r)) != 0) {
 		if (rc == -1) {
 			if (csv_fatal(c)) {
-				build_error(b, 0, "read error: %s", csv_error(c));
+				build_error(b, 0,
+				    "read error: %s", csv_error(c));
 				b->sys_error = 1;
 				break;
 			}
@@ -729,7 +736,8 @@ read_source(struct build *b)
 	hasher_finish(&b->hasher);
 	sha256_hex(&b->hash, b->sha);
 	if (!have_header && b->nerr_total == 0)
-		build_error(b, 0, "no header row (prefix,customer,address,...)");
+		build_error(b, 0,
+		    "no header row (prefix,customer,address,...)");
 	else if (header_ok && b->rows == 0 && b->nerr_total == 0 &&
 	    !b->opts->allow_empty)
 		build_error(b, 0, "no rows: refusing to load an empty map "
@@ -752,7 +760,7 @@ be64(const uint8_t *p)
 
 /* Order entries by family, network, length, validity, ports, line. */
 static inline int
-bent_cmp(const struct bent *x, const struct bent *y)
+build_entry_cmp(const struct build_entry *x, const struct build_entry *y)
 {
 	uint64_t xa, ya;
 
@@ -775,20 +783,20 @@ bent_cmp(const struct bent *x, const struct bent *y)
 
 /* Sort n entries in place (quicksort, insertion sort for short runs). */
 static void
-bent_sort(struct bent *v, size_t n)
+build_entry_sort(struct build_entry *v, size_t n)
 {
-	struct bent	 t, pivot;
+	struct build_entry	 t, pivot;
 	size_t		 i, j, m;
 
 	while (n > 16) {
 		m = n / 2;
 		/* Median of three to the middle. */
-		if (bent_cmp(&v[m], &v[0]) < 0) {
+		if (build_entry_cmp(&v[m], &v[0]) < 0) {
 			t = v[m]; v[m] = v[0]; v[0] = t;
 		}
-		if (bent_cmp(&v[n - 1], &v[m]) < 0) {
+		if (build_entry_cmp(&v[n - 1], &v[m]) < 0) {
 			t = v[m]; v[m] = v[n - 1]; v[n - 1] = t;
-			if (bent_cmp(&v[m], &v[0]) < 0) {
+			if (build_entry_cmp(&v[m], &v[0]) < 0) {
 				t = v[m]; v[m] = v[0]; v[0] = t;
 			}
 		}
@@ -796,9 +804,9 @@ bent_sort(struct bent *v, size_t n)
 		i = 0;
 		j = n - 1;
 		for (;;) {
-			while (bent_cmp(&v[i], &pivot) < 0)
+			while (build_entry_cmp(&v[i], &pivot) < 0)
 				i++;
-			while (bent_cmp(&pivot, &v[j]) < 0)
+			while (build_entry_cmp(&pivot, &v[j]) < 0)
 				j--;
 			if (i >= j)
 				break;
@@ -808,17 +816,17 @@ bent_sort(struct bent *v, size_t n)
 		}
 		/* Recurse into the smaller part, loop on the larger. */
 		if (j + 1 < n - j - 1) {
-			bent_sort(v, j + 1);
+			build_entry_sort(v, j + 1);
 			v += j + 1;
 			n -= j + 1;
 		} else {
-			bent_sort(v + j + 1, n - j - 1);
+			build_entry_sort(v + j + 1, n - j - 1);
 			n = j + 1;
 		}
 	}
 	for (i = 1; i < n; i++) {
 		t = v[i];
-		for (j = i; j > 0 && bent_cmp(&t, &v[j - 1]) < 0; j--)
+		for (j = i; j > 0 && build_entry_cmp(&t, &v[j - 1]) < 0; j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
@@ -826,7 +834,7 @@ bent_sort(struct bent *v, size_t n)
 
 /*
  * The radix sort below orders entries by the digits of (family, network,
- * length), which is the order of bent_cmp() on those fields: first the
+ * length), which is the order of build_entry_cmp() on those fields: first the
  * family and the first byte of the network together (9 bits), then the
  * other 15 bytes of the network, then the length.
  */
@@ -835,7 +843,7 @@ bent_sort(struct bent *v, size_t n)
 
 /* Digit d of the radix key of e. */
 static inline unsigned
-bent_digit(const struct bent *e, unsigned d)
+bent_digit(const struct build_entry *e, unsigned d)
 {
 	if (d == 0)
 		return (e->fam == IPADDR_V6) << 8 | e->a[0];
@@ -843,17 +851,17 @@ bent_digit(const struct bent *e, unsigned d)
 }
 
 /*
- * Sort n entries in place in bent_cmp() order, the key digits before d
+ * Sort n entries in place in build_entry_cmp() order, the key digits before d
  * being the same in all of them: most significant digit first, each
  * digit distributed in place (American flag sort), so that no second
  * array is needed; short runs, and runs that agree on the whole key, go
- * to bent_sort().
+ * to build_entry_sort().
  */
 static void
-bent_radix(struct bent *v, size_t n, unsigned d)
+bent_radix(struct build_entry *v, size_t n, unsigned d)
 {
 	size_t		 next[512], end[512], i, pos;
-	struct bent	 t;
+	struct build_entry	 t;
 	unsigned	 k, bk, nb;
 
 	for (; n > RADIX_MIN && d < RADIX_KEYLEN; d++) {
@@ -878,7 +886,7 @@ bent_radix(struct bent *v, size_t n, unsigned d)
 			while (next[bk] < end[bk]) {
 				t = v[next[bk]];
 				while ((k = bent_digit(&t, d)) != bk) {
-					struct bent u = v[next[k]];
+					struct build_entry u = v[next[k]];
 
 					v[next[k]++] = t;
 					t = u;
@@ -899,12 +907,12 @@ bent_radix(struct bent *v, size_t n, unsigned d)
 				bent_radix(v + pos, end[bk] - pos, d + 1);
 		return;
 	}
-	bent_sort(v, n);
+	build_entry_sort(v, n);
 }
 
 /* Non-zero if x and y are the same prefix. */
 static int
-same_prefix(const struct bent *x, const struct bent *y)
+same_prefix(const struct build_entry *x, const struct build_entry *y)
 {
 	return x->fam == y->fam && x->plen == y->plen &&
 	    memcmp(x->a, y->a, 16) == 0;
@@ -912,7 +920,7 @@ same_prefix(const struct bent *x, const struct bent *y)
 
 /* Non-zero if the validity and ports of x and y overlap. */
 static int
-overlaps(const struct bent *x, const struct bent *y)
+overlaps(const struct build_entry *x, const struct build_entry *y)
 {
 	int64_t	 xu = x->until == INT64_MIN ? INT64_MAX : x->until;
 	int64_t	 yu = y->until == INT64_MIN ? INT64_MAX : y->until;
@@ -926,7 +934,7 @@ overlaps(const struct bent *x, const struct bent *y)
 
 /* Prefix of e as text. */
 static const char *
-prefix_text(const struct bent *e, char *out, size_t size)
+prefix_text(const struct build_entry *e, char *out, size_t size)
 {
 	struct ipaddr	 ip;
 	char		 a[IPADDR_STRLEN];
@@ -950,14 +958,15 @@ build_sort(struct build *b)
 
 /* Order x and y as build_sort() does: <0, 0 or >0. */
 int
-build_cmp(const struct bent *x, const struct bent *y)
+build_cmp(const struct build_entry *x, const struct build_entry *y)
 {
-	return bent_cmp(x, y);
+	return build_entry_cmp(x, y);
 }
 
 /* Report entry late conflicting with early (line 0: the map in service). */
 static void
-conflict(struct build *b, const struct bent *late, const struct bent *early)
+conflict(struct build *b, const struct build_entry *late,
+    const struct build_entry *early)
 {
 	char	 p[64];
 
@@ -986,7 +995,7 @@ check_entries(struct build *b)
 
 	build_sort(b);
 	for (i = 0, o = 0; i < b->nent; i++) {
-		struct bent *e = &b->ent[i];
+		struct build_entry *e = &b->ent[i];
 
 		if (o > 0 && same_prefix(e, &b->ent[o - 1]) &&
 		    e->from == b->ent[o - 1].from &&
@@ -1005,7 +1014,8 @@ check_entries(struct build *b)
 			;
 		b->prefixes++;
 		if (k - start > UINT16_MAX) {
-			build_error(b, b->ent[start].line, "prefix %s: more than "
+			build_error(b, b->ent[start].line,
+			    "prefix %s: more than "
 			    "%u rows", prefix_text(&b->ent[start], p,
 			    sizeof(p)), (unsigned)UINT16_MAX);
 			continue;
@@ -1016,9 +1026,10 @@ check_entries(struct build *b)
 			b->count6[b->ent[start].plen]++;
 		for (i = start; i < k; i++) {
 			for (j = i + 1; j < k; j++) {
-				const struct bent *x = &b->ent[i];
-				const struct bent *y = &b->ent[j];
-				const struct bent *late = x->line > y->line ?
+				const struct build_entry *x = &b->ent[i];
+				const struct build_entry *y = &b->ent[j];
+				const struct build_entry *late =
+				    x->line > y->line ?
 				    x : y, *early = late == x ? y : x;
 
 				if (x->cid == y->cid || !overlaps(x, y))
@@ -1112,7 +1123,7 @@ grow_if_needed(struct writer *w)
 
 /* Count a put; after TXN_BATCH of them, commit and begin anew. */
 static int
-wstep(struct writer *w)
+writer_count_put(struct writer *w)
 {
 	int	 rc;
 
@@ -1135,7 +1146,7 @@ wstep(struct writer *w)
 
 /* Put one record into dbi (append order unless flags say otherwise). */
 static int
-wput(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
+writer_put(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
     const void *v, size_t vlen, unsigned flags)
 {
 	MDB_val	 key, val;
@@ -1147,7 +1158,7 @@ wput(struct writer *w, MDB_dbi dbi, const void *k, size_t klen,
 	val.mv_size = vlen;
 	if ((rc = mdb_put(w->txn, dbi, &key, &val, flags)) != 0)
 		return rc;
-	return wstep(w);
+	return writer_count_put(w);
 }
 
 /* The big-endian 32-bit number at p. */
@@ -1232,7 +1243,7 @@ struct open_prefix {
 static int
 chain_open(struct writer *w, size_t first, size_t n, struct open_prefix *op)
 {
-	const struct bent *be = &w->b->ent[first];
+	const struct build_entry *be = &w->b->ent[first];
 	struct ipmap_ent e;
 	unsigned char	*p, *q;
 	uint16_t	 nent = (uint16_t)n;
@@ -1429,7 +1440,7 @@ chunk_flush(struct writer *w)
 	w->nccust = 0;
 	w->ccbytes = 0;
 	w->b->chunks++;
-	return wstep(w);
+	return writer_count_put(w);
 }
 
 /*
@@ -1502,7 +1513,7 @@ sweep_family(struct writer *w, size_t first, size_t last)
 	memset(pos, 0, sizeof(pos));
 	w->chains.len = 0;
 	for (i = first;; i = k) {
-		const struct bent *e = i < last ? &b->ent[i] : NULL;
+		const struct build_entry *e = i < last ? &b->ent[i] : NULL;
 
 		/* The place and record of a customer further on, looked up
 		 * at random by chunk_cust(): fetch them ahead. */
@@ -1625,7 +1636,7 @@ write_generation(struct build *b, const char *file, size_t mapsize,
 		rc = ENOMEM;
 		goto out;
 	}
-	if ((rc = wput(&w, w.dbi, IPMAP_KEY_META, IPMAP_KEY_META_LEN,
+	if ((rc = writer_put(&w, w.dbi, IPMAP_KEY_META, IPMAP_KEY_META_LEN,
 	    meta.data, meta.len, 0)) != 0)
 		goto out;
 	rc = mdb_txn_commit(w.txn);
@@ -1904,7 +1915,8 @@ publish(struct build *b, const char *dir, uint64_t serial, uint64_t old,
 		(*regrown)++;
 	}
 	if (rc != 0) {
-		build_error(b, 0, "cannot write %s: %s", file, mdb_strerror(rc));
+		build_error(b, 0,
+		    "cannot write %s: %s", file, mdb_strerror(rc));
 		return -2;
 	}
 	if (ipmap_dir_swap(dir, name) == -1) {

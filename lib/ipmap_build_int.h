@@ -4,7 +4,7 @@
  * ipmap_history.c merges a build with the map in service) and the map
  * directory's files (ipmap_build.c, ipmap_install.c).  Not installed.
  *
- * A build holds every row as a struct bent naming its (customer,
+ * A build holds every row as a struct build_entry naming its (customer,
  * address) record by index into cust[]; the records' text is in carena.
  * Errors go through build_error(), which keeps them with their line for
  * the report (line 0: the file as a whole, or the map in service).
@@ -20,7 +20,7 @@
 #include "sha256.h"
 
 /* One row of the source. */
-struct bent {
+struct build_entry {
 	uint8_t		 a[16];		/* network, as ipaddr.a */
 	int64_t		 from, until;	/* INT64_MIN when open */
 	uint32_t	 cid;		/* customer record */
@@ -37,14 +37,14 @@ struct bent {
 #define BENT_MATCHED	0x04	/* a row that continues an old entry */
 
 /* One collected error. */
-struct berr {
+struct build_err {
 	uint32_t	 line;
 	uint32_t	 seq;
 	size_t		 off;		/* into the message arena */
 };
 
 /* A slot of the customer hash table. */
-struct chslot {
+struct cust_slot {
 	uint32_t	 hash;
 	uint32_t	 idx;		/* customer index + 1, 0 empty */
 };
@@ -77,7 +77,7 @@ struct hasher {
 /* A checked row waiting for its customer to be interned. */
 #define PEND_SLOTS	16
 struct pending {
-	struct bent	 e;
+	struct build_entry	 e;
 	size_t		 clen, alen;
 	uint32_t	 hash;		/* cust_hash() of the text */
 	char		 text[IPMAP_CUSTOMER_MAX + IPMAP_ADDRESS_MAX];
@@ -87,15 +87,15 @@ struct build {
 	const char	*path;		/* for messages: the source, or the
 					 * map directory */
 	const char	*source;	/* the source as given */
-	struct bent	*ent;
+	struct build_entry	*ent;
 	size_t		 nent, aent;
 	struct cust	*cust;
 	size_t		 ncust, acust;
-	struct chslot	*chash;
+	struct cust_slot	*chash;
 	size_t		 chsize;
 	char		*carena;
 	size_t		 carena_len, carena_size;
-	struct berr	*err;
+	struct build_err	*err;
 	size_t		 nerr, aerr;
 	size_t		 nerr_total;	/* kept or not */
 	buf_t		 emsg;
@@ -129,13 +129,13 @@ int64_t	 build_intern(struct build *b, const char *c, size_t clen,
 /* Customer name of record id (NUL-terminated; the address follows). */
 const char *build_cust_name(const struct build *b, uint32_t id);
 /* Add one entry; 0, or -1 when out of memory. */
-int	 build_add(struct build *b, const struct bent *e);
+int	 build_add(struct build *b, const struct build_entry *e);
 /* Sort the entries by prefix, start of validity, ports and line (once:
  * a build already sorted is left as it is; clear b->sorted after a
  * change of order). */
 void	 build_sort(struct build *b);
 /* The order of build_sort(): <0, 0 or >0. */
-int	 build_cmp(const struct bent *x, const struct bent *y);
+int	 build_cmp(const struct build_entry *x, const struct build_entry *y);
 
 /*
  * Merge the rows of b (the export) with the map in service of dir,

@@ -31,7 +31,7 @@
  * no entry leaves the map as it is (b->unchanged).
  *
  * Entries of the map in service come out of ipmap_walk() in the order
- * of build_sort(); they are joined with the sorted rows (struct bent,
+ * of build_sort(); they are joined with the sorted rows (struct build_entry,
  * BENT_OLD, line 0), and each prefix's entries are merged in place;
  * what is dropped is marked BENT_DEAD and removed at the end.  An old
  * entry names its customer record by where it is in the map (the map
@@ -60,7 +60,8 @@ struct hist {
 	int		 first;		/* no map in service */
 	int		 changed;	/* an entry is not as it was */
 	ipmap_t		*map;		/* the map in service, open */
-	struct bent	*old;		/* its entries, in build_sort() order */
+	/* its entries, in build_sort() order */
+	struct build_entry	*old;
 	size_t		 nold, aold;
 	int		 unsorted;	/* they came out of order */
 	const char	**orec;		/* [cid of an old entry]: its customer
@@ -73,7 +74,7 @@ struct hist {
 
 /* The customer record ("customer\0address\0") entry e names. */
 static const char *
-record(const struct hist *h, const struct bent *e)
+record(const struct hist *h, const struct build_entry *e)
 {
 	return e->hist & BENT_OLD ? h->orec[e->cid] :
 	    build_cust_name(h->b, e->cid);
@@ -84,7 +85,7 @@ static int
 take_old(void *arg, const struct ipmap_walk_ent *w)
 {
 	struct hist	*h = arg;
-	struct bent	*e;
+	struct build_entry	*e;
 	void		*p;
 
 	if (h->nold == h->aold) {
@@ -156,7 +157,7 @@ read_old(struct hist *h, const char *dir, const char *oldname)
 
 /* Sort old entries v[0..n) (they come sorted from a map: seldom). */
 static void
-sort_old(struct bent *v, size_t n)
+sort_old(struct build_entry *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), (int (*)(const void *,
 	    const void *))build_cmp);
@@ -167,7 +168,7 @@ static int
 join(struct hist *h)
 {
 	struct build	*b = h->b;
-	struct bent	*out;
+	struct build_entry	*out;
 	size_t		 i = 0, j = 0, o = 0;
 
 	build_sort(b);
@@ -192,7 +193,7 @@ join(struct hist *h)
 
 /* Non-zero if x and y have the same ports (or none, both). */
 static int
-same_ports(const struct bent *x, const struct bent *y)
+same_ports(const struct build_entry *x, const struct build_entry *y)
 {
 	return x->ports == y->ports &&
 	    (!x->ports || (x->plo == y->plo && x->phi == y->phi));
@@ -200,7 +201,7 @@ same_ports(const struct bent *x, const struct bent *y)
 
 /* Non-zero if the ports of x and y overlap. */
 static int
-ports_meet(const struct bent *x, const struct bent *y)
+ports_meet(const struct build_entry *x, const struct build_entry *y)
 {
 	return !x->ports || !y->ports ||
 	    (x->plo <= y->phi && y->plo <= x->phi);
@@ -208,8 +209,8 @@ ports_meet(const struct bent *x, const struct bent *y)
 
 /* Non-zero if x and y name the same customer. */
 static int
-same_customer(const struct hist *h, const struct bent *x,
-    const struct bent *y)
+same_customer(const struct hist *h, const struct build_entry *x,
+    const struct build_entry *y)
 {
 	if (!((x->hist ^ y->hist) & BENT_OLD) && x->cid == y->cid)
 		return 1;
@@ -218,8 +219,8 @@ same_customer(const struct hist *h, const struct bent *x,
 
 /* Non-zero if x and y name the same customer and address. */
 static int
-same_record(const struct hist *h, const struct bent *x,
-    const struct bent *y)
+same_record(const struct hist *h, const struct build_entry *x,
+    const struct build_entry *y)
 {
 	const char	*p = record(h, x), *q = record(h, y);
 	size_t		 n = strlen(p);
@@ -231,14 +232,15 @@ same_record(const struct hist *h, const struct bent *x,
 
 /* Non-zero if e is a row of the export that holds now (no until). */
 static int
-is_current_row(const struct bent *e)
+is_current_row(const struct build_entry *e)
 {
 	return !(e->hist & (BENT_OLD | BENT_DEAD)) && e->until == OPEN;
 }
 
 /* The row of v[0..n) that continues old entry o, or NULL. */
-static struct bent *
-continuation(struct hist *h, struct bent *v, size_t n, const struct bent *o)
+static struct build_entry *
+continuation(struct hist *h, struct build_entry *v, size_t n,
+    const struct build_entry *o)
 {
 	size_t	 i;
 
@@ -251,7 +253,7 @@ continuation(struct hist *h, struct bent *v, size_t n, const struct bent *o)
 
 /* Old entry o goes on as row r: r takes its start, o is dropped. */
 static void
-carry_on(struct hist *h, struct bent *o, struct bent *r)
+carry_on(struct hist *h, struct build_entry *o, struct build_entry *r)
 {
 	h->b->counts.kept++;
 	if (r->from == OPEN)
@@ -271,7 +273,8 @@ carry_on(struct hist *h, struct bent *o, struct bent *r)
  * with its own valid_from starts on its ports.
  */
 static void
-close_old(struct hist *h, struct bent *v, size_t n, struct bent *o)
+close_old(struct hist *h, struct build_entry *v, size_t n,
+    struct build_entry *o)
 {
 	int64_t	 cut = h->b->as_of;
 	size_t	 i;
@@ -291,8 +294,8 @@ close_old(struct hist *h, struct bent *v, size_t n, struct bent *o)
 
 /* Non-zero if row r repeats an entry of the map in service in v[0..n). */
 static int
-known(const struct hist *h, const struct bent *v, size_t n,
-    const struct bent *r)
+known(const struct hist *h, const struct build_entry *v, size_t n,
+    const struct build_entry *r)
 {
 	size_t	 i;
 
@@ -306,9 +309,9 @@ known(const struct hist *h, const struct bent *v, size_t n,
 
 /* Merge the entries v[0..n) of one prefix. */
 static void
-merge_prefix(struct hist *h, struct bent *v, size_t n)
+merge_prefix(struct hist *h, struct build_entry *v, size_t n)
 {
-	struct bent	*r;
+	struct build_entry	*r;
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
@@ -337,7 +340,7 @@ merge_prefix(struct hist *h, struct bent *v, size_t n)
 
 /* Non-zero if x and y are the same prefix. */
 static int
-same_net(const struct bent *x, const struct bent *y)
+same_net(const struct build_entry *x, const struct build_entry *y)
 {
 	return x->fam == y->fam && x->plen == y->plen &&
 	    memcmp(x->a, y->a, 16) == 0;
@@ -345,7 +348,7 @@ same_net(const struct bent *x, const struct bent *y)
 
 /* Intern the record of old entry e, which stays; 0, or -1 (ENOMEM). */
 static int
-intern_old(struct hist *h, struct bent *e)
+intern_old(struct hist *h, struct build_entry *e)
 {
 	const char	*r = h->orec[e->cid];
 	unsigned	 slot = (unsigned)(((uintptr_t)r >> 3) % PCACHE);
@@ -373,7 +376,7 @@ static int
 settle(struct hist *h)
 {
 	struct build	*b = h->b;
-	struct bent	 t;
+	struct build_entry	 t;
 	size_t		 i, j, o = 0, s = 0;
 
 	for (i = 0; i < b->nent; i++) {
@@ -465,7 +468,8 @@ contacts(struct hist *h)
 	}
 	for (i = 0; i < b->nent; i++)
 		if (is_current_row(&b->ent[i]))
-			used[b->ent[i].cid / 8] |= (uint8_t)(1 << b->ent[i].cid % 8);
+			used[b->ent[i].cid / 8] |=
+			    (uint8_t)(1 << b->ent[i].cid % 8);
 	for (c = 0; c < b->ncust; c++) {
 		if (!(used[c / 8] & 1 << c % 8) || (sl = name_slot(tab, size,
 		    build_cust_name(b, (uint32_t)c)))->name == NULL)
@@ -539,7 +543,7 @@ static void
 ahead(struct hist *h, size_t s)
 {
 	const struct build *b = h->b;
-	const struct bent *e;
+	const struct build_entry *e;
 
 	if (s + 32 < b->nent && !((e = &b->ent[s + 32])->hist & BENT_OLD))
 		__builtin_prefetch(&b->cust[e->cid]);

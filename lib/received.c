@@ -23,11 +23,11 @@
 #include "rules_int.h"
 #include "timeparse.h"
 
-#define RECV_NAMES_MAX	6
-#define RECV_DOM_MAX	128
-#define RECV_SET_MAX	64
+#define RECEIVED_NAMES_MAX	6
+#define RECEIVED_DOM_MAX	128
+#define RECEIVED_SET_MAX	64
 
-#define RECV_ELEMS_MAX	16
+#define RECEIVED_ELEMS_MAX	16
 
 /* A word or parenthesised group of a client part, at depth 0. */
 struct elem {
@@ -41,20 +41,20 @@ struct hop {
 	size_t		 fromlen;
 	const char	*bypart;	/* the text after "by" */
 	size_t		 bylen;
-	int		 family;	/* enum recv_family */
+	int		 family;	/* enum received_family */
 	const char	*field;		/* where the MTA recorded the client */
 	size_t		 fieldlen;
-	unsigned char	 fullv[RECV_NAMES_MAX];	/* fulls[k] is a DNS name */
+	unsigned char	 fullv[RECEIVED_NAMES_MAX];	/* fulls[k] is a DNS name */
 	struct ipaddr	 byip;		/* the by host's address */
 	int		 has_byip;
-	char		 names[RECV_NAMES_MAX][RECV_DOM_MAX];	/* domains */
+	char		 names[RECEIVED_NAMES_MAX][RECEIVED_DOM_MAX];	/* domains */
 	int		 nnames;
-	char		 fulls[RECV_NAMES_MAX][RECV_DOM_MAX];	/* host names */
+	char		 fulls[RECEIVED_NAMES_MAX][RECEIVED_DOM_MAX];	/* host names */
 	int		 nfulls;
-	char		 vnames[RECV_NAMES_MAX][RECV_DOM_MAX];	/* verified */
+	char		 vnames[RECEIVED_NAMES_MAX][RECEIVED_DOM_MAX];	/* verified */
 	int		 nvnames;
-	char		 by[RECV_DOM_MAX];	/* domain of the by host */
-	char		 byfull[RECV_DOM_MAX];	/* the by host */
+	char		 by[RECEIVED_DOM_MAX];	/* domain of the by host */
+	char		 byfull[RECEIVED_DOM_MAX];	/* the by host */
 	int		 has_ip;
 	struct ipaddr	 ip;
 	int		 port;
@@ -68,7 +68,7 @@ struct hop {
 };
 
 struct domset {
-	char	 d[RECV_SET_MAX][RECV_DOM_MAX];
+	char	 d[RECEIVED_SET_MAX][RECEIVED_DOM_MAX];
 	int	 n;
 };
 
@@ -90,18 +90,18 @@ set_has(const struct domset *s, const char *d)
 static void
 set_add(struct domset *s, const char *d)
 {
-	if (d[0] == '\0' || set_has(s, d) || s->n >= RECV_SET_MAX)
+	if (d[0] == '\0' || set_has(s, d) || s->n >= RECEIVED_SET_MAX)
 		return;
-	str_copyn(s->d[s->n], RECV_DOM_MAX, d, strlen(d));
+	str_copyn(s->d[s->n], RECEIVED_DOM_MAX, d, strlen(d));
 	s->n++;
 }
 
 /* Registered domain of a host name: the last two labels, three under a
  * two-letter country code with a generic second level (co.uk, ne.jp). */
 void
-recv_domain(const char *host, size_t len, char *out, size_t size)
+received_domain(const char *host, size_t len, char *out, size_t size)
 {
-	char		 h[RECV_DOM_MAX];
+	char		 h[RECEIVED_DOM_MAX];
 	size_t		 i, n, dots = 0, cut = 0;
 	const char	*p2, *last;
 	struct ipaddr	 ip;
@@ -257,18 +257,18 @@ verified_name(const char *s, size_t len, const char *t, size_t n)
 	return i > (size_t)(t - s) + n && i < len && s[i] == '[';
 }
 
-/* Add domain d to list (size RECV_NAMES_MAX, *n used) unless there. */
+/* Add domain d to list (size RECEIVED_NAMES_MAX, *n used) unless there. */
 static void
-name_add(char list[][RECV_DOM_MAX], int *n, const char *d)
+name_add(char list[][RECEIVED_DOM_MAX], int *n, const char *d)
 {
 	int	 k;
 
-	if (d[0] == '\0' || *n >= RECV_NAMES_MAX)
+	if (d[0] == '\0' || *n >= RECEIVED_NAMES_MAX)
 		return;
 	for (k = 0; k < *n; k++)
 		if (strcmp(list[k], d) == 0)
 			return;
-	str_copyn(list[(*n)++], RECV_DOM_MAX, d, strlen(d));
+	str_copyn(list[(*n)++], RECEIVED_DOM_MAX, d, strlen(d));
 }
 
 /* Collect the host names (and their domains) of a client part. */
@@ -277,13 +277,13 @@ hop_names(struct hop *h)
 {
 	const char	*s = h->from, *t;
 	size_t		 len = h->fromlen, i = 0, n;
-	char		 full[RECV_DOM_MAX], d[RECV_DOM_MAX];
+	char		 full[RECEIVED_DOM_MAX], d[RECEIVED_DOM_MAX];
 	int		 k, dup, verified, forged;
 
 	/* Sendmail's mark of a DNS name that does not map back */
 	forged = memmem(s, len, "may be forged", 13) != NULL;
 
-	while (i < len && h->nfulls < RECV_NAMES_MAX) {
+	while (i < len && h->nfulls < RECEIVED_NAMES_MAX) {
 		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' ||
 		    s[i] == ')' || s[i] == '[' || s[i] == ']'))
 			i++;
@@ -300,7 +300,7 @@ hop_names(struct hop *h)
 		host_of(t, n, full, sizeof(full));
 		if (full[0] == '\0')
 			continue;
-		recv_domain(full, strlen(full), d, sizeof(d));
+		received_domain(full, strlen(full), d, sizeof(d));
 		if (verified && !internal_name(full))
 			name_add(h->vnames, &h->nvnames, d);
 		for (dup = 0, k = 0; k < h->nfulls; k++)
@@ -311,7 +311,7 @@ hop_names(struct hop *h)
 		if (dup)
 			continue;
 		h->fullv[h->nfulls] = (unsigned char)verified;
-		str_copyn(h->fulls[h->nfulls++], RECV_DOM_MAX, full, strlen(full));
+		str_copyn(h->fulls[h->nfulls++], RECEIVED_DOM_MAX, full, strlen(full));
 		if (internal_name(full))
 			continue;
 		name_add(h->names, &h->nnames, d);
@@ -595,17 +595,17 @@ static const struct {
 	const char	*mark;
 	int		 family;
 } by_marks[] = {
-	{ "(Postfix", RECV_POSTFIX },
-	{ "Microsoft SMTP", RECV_EXCHANGE },
-	{ "(Exim ", RECV_EXIM },
-	{ "(Haraka", RECV_HARAKA },
-	{ "(OpenSMTPD", RECV_OPENSMTPD },
-	{ "amavis", RECV_AMAVIS },
-	{ "Sendmail", RECV_SENDMAIL },
-	{ "(8.", RECV_SENDMAIL },
-	{ "google.com", RECV_GMAIL },
-	{ "yahoo.com", RECV_YAHOO },
-	{ "yahoo.net", RECV_YAHOO },
+	{ "(Postfix", RECEIVED_POSTFIX },
+	{ "Microsoft SMTP", RECEIVED_EXCHANGE },
+	{ "(Exim ", RECEIVED_EXIM },
+	{ "(Haraka", RECEIVED_HARAKA },
+	{ "(OpenSMTPD", RECEIVED_OPENSMTPD },
+	{ "amavis", RECEIVED_AMAVIS },
+	{ "Sendmail", RECEIVED_SENDMAIL },
+	{ "(8.", RECEIVED_SENDMAIL },
+	{ "google.com", RECEIVED_GMAIL },
+	{ "yahoo.com", RECEIVED_YAHOO },
+	{ "yahoo.net", RECEIVED_YAHOO },
 };
 
 /* Tell the hop's MTA family from the by part's marker, else its shape. */
@@ -619,13 +619,13 @@ hop_family(const struct hop *h, const struct elem *e, int ne)
 		if (ci_find(h->bypart, h->bylen, by_marks[i].mark) != NULL)
 			return by_marks[i].family;
 	if (exim_shape(e, ne))
-		return RECV_EXIM;
+		return RECEIVED_EXIM;
 	if (ci_find(h->from, h->fromlen, "may be forged") != NULL)
-		return RECV_SENDMAIL;
+		return RECEIVED_SENDMAIL;
 	for (k = 0; k + 1 < ne; k++)
 		if (e[k].group && helo_group(&e[k]))
-			return RECV_QMAIL;
-	return RECV_UNKNOWN;
+			return RECEIVED_QMAIL;
+	return RECEIVED_UNKNOWN;
 }
 
 /*
@@ -635,7 +635,7 @@ hop_family(const struct hop *h, const struct elem *e, int ne)
 static void
 hop_field(struct hop *h)
 {
-	struct elem	 e[RECV_ELEMS_MAX];
+	struct elem	 e[RECEIVED_ELEMS_MAX];
 	const char	*lead = h->from;
 	size_t		 leadlen, skip;
 	int		 ne;
@@ -647,10 +647,10 @@ hop_field(struct hop *h)
 	    lead[leadlen] != ' ' && lead[leadlen] != '\t'; leadlen++)
 		;
 	ne = cut_elems(lead + leadlen, h->fromlen - skip - leadlen, e,
-	    RECV_ELEMS_MAX);
+	    RECEIVED_ELEMS_MAX);
 	h->family = hop_family(h, e, ne);
 	switch (h->family) {
-	case RECV_EXIM:
+	case RECEIVED_EXIM:
 		/* "name ([address]:port helo=x)", "[address]:port (helo=x)" */
 		if (ne > 0 && e[0].group && e[0].n > 0 && e[0].p[0] == '[' &&
 		    field_dns_group(h, e, 1))
@@ -659,15 +659,15 @@ hop_field(struct hop *h)
 			return;
 		(void)field_dns_group(h, e, ne);
 		return;
-	case RECV_EXCHANGE:
-	case RECV_QMAIL:
-	case RECV_YAHOO:
+	case RECEIVED_EXCHANGE:
+	case RECEIVED_QMAIL:
+	case RECEIVED_YAHOO:
 		/* "helo (address)", "remotehost (HELO helo) (info@address)" */
 		if (field_addr_group(h, e, ne))
 			return;
 		(void)field_dns_group(h, e, ne);
 		return;
-	case RECV_UNKNOWN:
+	case RECEIVED_UNKNOWN:
 		if (field_dns_group(h, e, ne) || field_addr_group(h, e, ne))
 			return;
 		if (ne == 0)
@@ -678,7 +678,7 @@ hop_field(struct hop *h)
 		 * "[address] (may be forged)" without a HELO name */
 		if (field_dns_group(h, e, ne) || field_addr_group(h, e, ne))
 			return;
-		if (h->family == RECV_SENDMAIL && (field_word(h, e, ne) ||
+		if (h->family == RECEIVED_SENDMAIL && (field_word(h, e, ne) ||
 		    field_lead(h, lead, leadlen)))
 			return;
 		if (ne == 0)
@@ -747,7 +747,7 @@ hop_by(struct hop *h, const char *s, size_t len)
 		;
 	host_of(s, j, h->byfull, sizeof(h->byfull));
 	if (h->byfull[0] != '\0' && !internal_name(h->byfull))
-		recv_domain(h->byfull, strlen(h->byfull), h->by, sizeof(h->by));
+		received_domain(h->byfull, strlen(h->byfull), h->by, sizeof(h->by));
 	a = s;
 	n = j;
 	if (n > 0 && s[0] == '[' && literal_len(s, n) > 0) {
@@ -985,12 +985,12 @@ hop_vouched(const rules_t *rs, const struct hop *h, const struct domset *set)
  */
 static void
 contest(const rules_t *rs, const struct hop *h, int i, int vouched,
-    const struct domset *set, struct recv_result *out)
+    const struct domset *set, struct received_result *out)
 {
-	struct recv_contest *c;
+	struct received_contest *c;
 
 	if (!h->has_ip || h->auth || vouched || hop_vouched(rs, h, set) ||
-	    out->ncontested == RECV_CONTEST_MAX)
+	    out->ncontested == RECEIVED_CONTEST_MAX)
 		return;
 	c = &out->contested[out->ncontested++];
 	c->hop = i;
@@ -1003,11 +1003,11 @@ contest(const rules_t *rs, const struct hop *h, int i, int vouched,
 
 /* Report the address an unplaced hop names as contested. */
 static void
-unplaced_contest(const struct hop *h, int i, struct recv_result *out)
+unplaced_contest(const struct hop *h, int i, struct received_result *out)
 {
-	struct recv_contest *c;
+	struct received_contest *c;
 
-	if (out->ncontested == RECV_CONTEST_MAX || h->rule == NULL)
+	if (out->ncontested == RECEIVED_CONTEST_MAX || h->rule == NULL)
 		return;
 	c = &out->contested[out->ncontested++];
 	memset(c, 0, sizeof(*c));
@@ -1136,7 +1136,7 @@ submission_server(const struct hop *hops, int h)
 
 /* Name of a family (received.h). */
 const char *
-recv_family_name(int family)
+received_family_name(int family)
 {
 	static const char *const names[] = {
 		"unknown", "postfix", "sendmail", "exim", "exchange", "qmail",
@@ -1150,9 +1150,9 @@ recv_family_name(int family)
 
 /* Walk the chain; see received.h. */
 int
-recv_walk(const rules_t *rs, const unsigned char *enabled,
+received_walk(const rules_t *rs, const unsigned char *enabled,
     pcre2_match_data *md, const char *hdrs, size_t len,
-    const char *sender_domain, struct recv_result *out)
+    const char *sender_domain, struct received_result *out)
 {
 	struct hop	*hops;
 	struct domset	 set;
@@ -1160,7 +1160,7 @@ recv_walk(const rules_t *rs, const unsigned char *enabled,
 	int		 n = 0, nmax, i, k, pick = -1, vouched;
 
 	/* count the hops first: a hop is large, most chains are short */
-	for (nmax = 0; p < end && nmax < RECV_HOPS_MAX; p = nl + 1) {
+	for (nmax = 0; p < end && nmax < RECEIVED_HOPS_MAX; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;

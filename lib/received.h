@@ -62,26 +62,26 @@
 #include "ipaddr.h"
 #include "rules_int.h"
 
-#define RECV_HOPS_MAX	100	/* hops read; the rest are ignored */
-#define RECV_CONTEST_MAX 8	/* contested hops reported */
+#define RECEIVED_HOPS_MAX	100	/* hops read; the rest are ignored */
+#define RECEIVED_CONTEST_MAX 8	/* contested hops reported */
 
 /* The MTA families whose grammar the walk knows (see above). */
-enum recv_family {
-	RECV_UNKNOWN,
-	RECV_POSTFIX,
-	RECV_SENDMAIL,
-	RECV_EXIM,
-	RECV_EXCHANGE,		/* and Microsoft 365 */
-	RECV_QMAIL,
-	RECV_GMAIL,
-	RECV_YAHOO,
-	RECV_OPENSMTPD,
-	RECV_HARAKA,
-	RECV_AMAVIS
+enum received_family {
+	RECEIVED_UNKNOWN,
+	RECEIVED_POSTFIX,
+	RECEIVED_SENDMAIL,
+	RECEIVED_EXIM,
+	RECEIVED_EXCHANGE,		/* and Microsoft 365 */
+	RECEIVED_QMAIL,
+	RECEIVED_GMAIL,
+	RECEIVED_YAHOO,
+	RECEIVED_OPENSMTPD,
+	RECEIVED_HARAKA,
+	RECEIVED_AMAVIS
 };
 
-/* A hop above the hand-off that was not vouched for (see recv_walk). */
-struct recv_contest {
+/* A hop above the hand-off that was not vouched for (see received_walk). */
+struct received_contest {
 	int			 hop;		/* 0 is the top hop */
 	struct ipaddr		 ip;
 	int			 port;
@@ -90,16 +90,16 @@ struct recv_contest {
 	const struct rule	*rule;
 };
 
-struct recv_result {
+struct received_result {
 	struct ipaddr		 ip;
 	int			 port;		/* -1 if none */
 	int64_t			 time;		/* the hop's stamp */
 	int			 has_time;
 	const struct rule	*rule;		/* the rule that read the ip */
 	int			 hop;		/* 0 is the top hop */
-	int			 family;	/* enum recv_family of hop */
+	int			 family;	/* enum received_family of hop */
 	int			 nhops;
-	struct recv_contest	 contested[RECV_CONTEST_MAX];
+	struct received_contest	 contested[RECEIVED_CONTEST_MAX];
 	int			 ncontested;
 };
 
@@ -111,15 +111,15 @@ struct recv_result {
  * a hand-off hop with an address was found, 0 when none, -1 when PCRE2
  * failed (limits).
  */
-int	 recv_walk(const rules_t *rs, const unsigned char *enabled,
+int	 received_walk(const rules_t *rs, const unsigned char *enabled,
 	    pcre2_match_data *md, const char *hdrs, size_t len,
-	    const char *sender_domain, struct recv_result *out);
+	    const char *sender_domain, struct received_result *out);
 
 /* Name of family ("postfix", "exim", ...; "unknown"), static. */
-const char *recv_family_name(int family);
+const char *received_family_name(int family);
 
 /* Write the registered domain of host (lowercase; "" for none) into out
  * (size bytes). */
-void	 recv_domain(const char *host, size_t len, char *out, size_t size);
+void	 received_domain(const char *host, size_t len, char *out, size_t size);
 
 #endif

@@ -114,7 +114,7 @@ own_domains(snapshot_t *s)
 		if ((at = strrchr(a, '@')) == NULL)
 			continue;
 		len = strcspn(at + 1, ">");
-		recv_domain(at + 1, len, d, sizeof(d));
+		received_domain(at + 1, len, d, sizeof(d));
 		(void)rules_add_own_domain(s->rules, d);
 	}
 	rules_set_max_incident_age(s->rules,

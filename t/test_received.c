@@ -438,7 +438,7 @@ static const struct rcase cases[] = {
 
 /* Format the contested addresses as "a,b". */
 static void
-contested_str(const struct recv_result *r, char *out, size_t size)
+contested_str(const struct received_result *r, char *out, size_t size)
 {
 	char	 a[64];
 	size_t	 len = 0;
@@ -460,12 +460,12 @@ static void
 run_case(const rules_t *rs, const unsigned char *enabled,
     pcre2_match_data *md, const struct rcase *c)
 {
-	struct recv_result	 r;
+	struct received_result	 r;
 	char			 ip[64], cs[512];
 	int			 rc;
 
 	memset(&r, 0, sizeof(r));
-	rc = recv_walk(rs, enabled, md, c->hdrs, strlen(c->hdrs), c->sdom,
+	rc = received_walk(rs, enabled, md, c->hdrs, strlen(c->hdrs), c->sdom,
 	    &r);
 	ip[0] = '\0';
 	if (rc == 1 && ipaddr_format(&r.ip, ip, sizeof(ip)) == -1)
@@ -477,7 +477,7 @@ run_case(const rules_t *rs, const unsigned char *enabled,
 		if (c->hop >= 0)
 			is_int(r.hop, c->hop, "%s: the hop", c->name);
 		if (c->family != NULL)
-			is_str(recv_family_name(r.family), c->family,
+			is_str(received_family_name(r.family), c->family,
 			    "%s: the family", c->name);
 		ok(r.rule != NULL && strcmp(r.rule->name, "received-client")
 		    == 0, "%s: the rule is named", c->name);
@@ -518,10 +518,10 @@ main(void)
 		if (strcmp(rules_name(rs, i), "received-client") == 0)
 			enabled[i] = 0;
 	{
-		struct recv_result r;
+		struct received_result r;
 
 		memset(&r, 0, sizeof(r));
-		ok(recv_walk(rs, enabled, md, cases[0].hdrs,
+		ok(received_walk(rs, enabled, md, cases[0].hdrs,
 		    strlen(cases[0].hdrs), "", &r) == 0,
 		    "no enabled received rule: no hand-off");
 	}
