@@ -149,19 +149,6 @@ buf_truncate(buf_t *b, size_t len)
 	}
 }
 
-/* Copy at most size-1 bytes of s into out, NUL-terminated. */
-size_t
-str_copyn(char *out, size_t size, const char *s, size_t len)
-{
-	if (size == 0)
-		return 0;
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return len;
-}
-
 /* Append s as a quoted JSON string. */
 int
 buf_json_str(buf_t *b, const char *s, size_t len)

@@ -46,13 +46,6 @@ int	buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 /* Shorten to len bytes (no-op if already shorter). */
 void	buf_truncate(buf_t *b, size_t len);
-/*
- * Copy at most size-1 of the len bytes at s into out (size > 0) and
- * NUL-terminate it; a fixed field that is too small gets a cut copy.
- * Returns the number of bytes copied.
- */
-size_t	str_copyn(char *out, size_t size, const char *s, size_t len);
-
 /* Append s as a JSON string literal (with quotes), escaping as needed. */
 int	buf_json_str(buf_t *b, const char *s, size_t len);
 

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "log.h"
+#include "str.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"

@@ -32,6 +32,7 @@
 #include "ipaddr.h"
 #include "ipmap.h"
 #include "kind.h"
+#include "str.h"
 #include "timeparse.h"
 
 #define TIME_UNSET	INT64_MIN

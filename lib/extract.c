@@ -27,6 +27,7 @@
 #include "ipaddr.h"
 #include "received.h"
 #include "rules_int.h"
+#include "str.h"
 #include "timeparse.h"
 
 #define TABLE_COLS_MAX		64

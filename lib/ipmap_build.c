@@ -45,6 +45,7 @@
 #include "ipmap_int.h"
 #include "log.h"
 #include "sha256.h"
+#include "str.h"
 #include "timeparse.h"
 
 #define TXN_BATCH	256	/* records per write transaction */

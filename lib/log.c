@@ -141,28 +141,3 @@ log_warn(const char *fmt, ...)
 	log_warnx("%s: %s", msg, strerror(saved));
 	errno = saved;
 }
-
-/* Make untrusted text safe for a log line or header value. */
-char *
-str_sanitize(const char *s, size_t len, char *out, size_t outsize)
-{
-	size_t	 i, o = 0;
-	unsigned char c;
-
-	if (outsize == 0)
-		return out;
-	for (i = 0; i < len; i++) {
-		if (o + 1 >= outsize) {
-			if (outsize >= 4)
-				memcpy(out + outsize - 4, "...", 3);
-			o = outsize - 1;
-			break;
-		}
-		c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == ';' || c == '"' || c == '\\')
-			c = '?';
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
-}

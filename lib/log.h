@@ -7,7 +7,8 @@
  * function is safe to call from many threads at once.
  *
  * Untrusted text (header values, addresses, anything from a complaint)
- * must pass str_sanitize() before it reaches a log line or a header.
+ * must pass str_sanitize() (str.h) before it reaches a log line or a
+ * header.
  */
 #ifndef ABUSE_LOG_H
 #define ABUSE_LOG_H
@@ -46,14 +47,5 @@ void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_vlog(enum log_level level, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 
-/*
- * Copy len bytes of untrusted text s into out (size outsize > 0) so that
- * it is safe in a log line or a header value: printable ASCII is kept,
- * every other byte (CR, LF, NUL, controls, 8-bit) becomes '?', and ';'
- * and '"' become '?' so the text cannot forge a field of its own.  Text
- * that does not fit is cut and ends in "...".  out is always
- * NUL-terminated.  Returns out.
- */
-char	*str_sanitize(const char *s, size_t len, char *out, size_t outsize);
 
 #endif

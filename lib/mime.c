@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "mime.h"
+#include "str.h"
 
 #define MIME_BOUNDARY_MAX	200
 #define CS_NAME_MAX		40	/* a charset name and its NUL */

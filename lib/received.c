@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "received.h"
 #include "rules_int.h"
+#include "str.h"
 #include "timeparse.h"
 
 #define RECEIVED_NAMES_MAX	6

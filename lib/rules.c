@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "rules.h"
 #include "rules_int.h"
+#include "str.h"
 
 #define RULES_FILE_MAX		(1024 * 1024)
 #define RULES_MAX		512

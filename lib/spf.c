@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "spf.h"
+#include "str.h"
 
 #define SPF_ADDR_MAX	320	/* longest sender kept (RFC 5321 path) */
 

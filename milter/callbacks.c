@@ -44,6 +44,7 @@
 #include "policy.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "str.h"
 #include "timeparse.h"
 
 #define MAX_ABUSE_RCPTS	64	/* abuse desk recipients remembered */

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "str.h"
 #include "tap.h"
 
 int

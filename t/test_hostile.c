@@ -29,6 +29,7 @@
 #include "log.h"
 #include "mime.h"
 #include "rules.h"
+#include "str.h"
 #include "tap.h"
 
 #define ARRIVAL		1773133200	/* 2026-03-10T09:00:00Z */

@@ -29,6 +29,7 @@
 #include "ipmap.h"
 #include "ipmap_build.h"
 #include "log.h"
+#include "str.h"
 #include "timeparse.h"
 
 #ifndef LOCALSTATEDIR
