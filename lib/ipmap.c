@@ -11,9 +11,8 @@
  * memory (struct chunkidx): for IPv4 a table of the 65,536 /16s giving
  * the chunks that end in each, for IPv6 the sorted last addresses.  A
  * lookup is then a few comparisons to the chunk, a binary search in the
- * chunk, and on a hit the customer record the chunk carries (format 6;
- * formats 4 and 5 keep them in one customer table): no B-tree descent,
- * no allocation, no lock, no LMDB call.
+ * chunk, and on a hit the customer record the chunk carries: no B-tree
+ * descent, no allocation, no lock, no LMDB call.
  *
  * Each thread holds a reference to the generation it uses (struct
  * tstate, found through a pthread key).  New generations are noticed
@@ -72,13 +71,11 @@ struct chunkidx {
 struct gen {
 	MDB_env		*env;
 	MDB_txn		*txn;		/* read, open as long as the gen */
-	MDB_dbi		 dbi;		/* main: metadata, customers */
+	MDB_dbi		 dbi;		/* main: metadata */
 	MDB_dbi		 dbi4, dbi6;	/* chunks of ranges per family */
-	struct ipmap_custtab custs;	/* in the map, valid with txn */
 	struct chunkidx	 v4, v6;
 	uint64_t	 serial;
 	int64_t		 built;
-	int		 version;	/* format version */
 	char		 hash[SHA256_HEXLEN];
 	char		 name[64];	/* file name in the directory */
 	dev_t		 dev;		/* the file's identity: a directory */
@@ -213,7 +210,7 @@ chunk_count(const MDB_val *v, size_t alen, unsigned *ncust)
 
 /*
  * The customers of chunk v (n ranges of alen-byte addresses, ncust
- * customers, as chunk_count() found) into t: format 6.
+ * customers, as chunk_count() found) into t.
  */
 static void
 chunk_custs(const MDB_val *v, size_t alen, int n, unsigned ncust,
@@ -223,7 +220,6 @@ chunk_custs(const MDB_val *v, size_t alen, int n, unsigned ncust,
 	t->len = v->mv_size;
 	t->offs = IPMAP_CHUNK_HDR + (size_t)n * (alen + 4);
 	t->n = ncust;
-	t->kind = IPMAP_CK_CHUNK;
 }
 
 /* Record i of chunk v (n ranges); NULL if it is out of bounds. */
@@ -489,37 +485,6 @@ gen_unref(struct gen *g)
 }
 
 /*
- * Find the customer table of txn, of a map of format version (none since
- * format 6, where each chunk has its customers); 0, or an LMDB error.
- */
-static int
-custtab_load(MDB_txn *txn, MDB_dbi dbi, int version, struct ipmap_custtab *t)
-{
-	unsigned char	 key = IPMAP_KEY_CUST;
-	MDB_val		 k, v;
-	int		 rc;
-
-	memset(t, 0, sizeof(*t));
-	t->kind = IPMAP_CK_CHUNK;
-	if (version >= 6)
-		return 0;
-	k.mv_data = &key;
-	k.mv_size = 1;
-	if ((rc = mdb_get(txn, dbi, &k, &v)) != 0)
-		return rc;
-	if (v.mv_size < 8)
-		return MDB_CORRUPTED;
-	memcpy(&t->n, v.mv_data, 4);
-	if ((v.mv_size - 4) / 4 <= t->n)
-		return MDB_CORRUPTED;
-	t->p = v.mv_data;
-	t->len = v.mv_size;
-	t->offs = 4;
-	t->kind = version == 4 ? IPMAP_CK_INDEX : IPMAP_CK_OFFSET;
-	return 0;
-}
-
-/*
  * Non-zero if the file of env (st) holds every page its meta page says
  * it has: a copy cut short would make a read past its end a SIGBUS.
  */
@@ -540,7 +505,6 @@ static struct gen *
 gen_open(ipmap_t *map, const char *name)
 {
 	struct gen	*g;
-	struct ipmap_custtab custs;
 	MDB_txn		*txn = NULL;
 	MDB_val		 k, v;
 	struct stat	 st;
@@ -589,14 +553,12 @@ gen_open(ipmap_t *map, const char *name)
 	memcpy(g->meta, v.mv_data, v.mv_size);
 	g->meta[v.mv_size] = '\0';
 	if (meta_value(g->meta, "version", tmp, sizeof(tmp)) == -1 ||
-	    (g->version = atoi(tmp)) < IPMAP_FORMAT_OLDEST ||
-	    g->version > IPMAP_FORMAT_VERSION) {
-		set_err(map, "%s: not a map of format version %d to %d", path,
-		    IPMAP_FORMAT_OLDEST, IPMAP_FORMAT_VERSION);
+	    atoi(tmp) != IPMAP_FORMAT_VERSION) {
+		set_err(map, "%s: not a map of format version %d: build it "
+		    "again with abuse-map load", path, IPMAP_FORMAT_VERSION);
 		goto fail_quiet;
 	}
-	if ((rc = custtab_load(txn, g->dbi, g->version, &custs)) != 0 ||
-	    (rc = mdb_dbi_open(txn, IPMAP_DB_V4, MDB_INTEGERKEY,
+	if ((rc = mdb_dbi_open(txn, IPMAP_DB_V4, MDB_INTEGERKEY,
 	    &g->dbi4)) != 0 ||
 	    (rc = mdb_dbi_open(txn, IPMAP_DB_V6, 0, &g->dbi6)) != 0)
 		goto fail;
@@ -617,7 +579,6 @@ gen_open(ipmap_t *map, const char *name)
 	}
 	/* The transaction that lookups read through, and the index. */
 	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &g->txn)) != 0 ||
-	    (rc = custtab_load(g->txn, g->dbi, g->version, &g->custs)) != 0 ||
 	    (rc = chunkidx_build(g->txn, g->dbi4, 4, &g->v4)) != 0 ||
 	    (rc = chunkidx_build(g->txn, g->dbi6, 16, &g->v6)) != 0)
 		goto fail;
@@ -933,14 +894,14 @@ mask_prefix(const uint8_t *addr, size_t alen, int plen, uint8_t *out)
 
 /*
  * The range record of g that holds ip (alen bytes of address) into *pp,
- * the end of its chunk into *endp, and where the customers its entries
- * name are into *custs (local holds them for format 6).  Returns
+ * the end of its chunk into *endp, and the customers its entries name
+ * into *custs.  Returns
  * IPMAP_FOUND, IPMAP_NOTFOUND if no range holds ip, or IPMAP_ERROR.
  */
 static inline int
 range_locate(const struct gen *g, const struct ipaddr *ip, size_t alen,
     const unsigned char **pp, const unsigned char **endp,
-    struct ipmap_custtab *local, const struct ipmap_custtab **custs)
+    struct ipmap_custtab *custs)
 {
 	const unsigned char *p;
 	MDB_val		 v;
@@ -953,11 +914,7 @@ range_locate(const struct gen *g, const struct ipaddr *ip, size_t alen,
 	if ((n = chunk_count(&v, alen, &ncust)) == -1 ||
 	    (p = chunk_find(&v, alen, n, ip->a)) == NULL)
 		return IPMAP_ERROR;
-	*custs = &g->custs;
-	if (g->version >= 6) {
-		chunk_custs(&v, alen, n, ncust, local);
-		*custs = local;
-	}
+	chunk_custs(&v, alen, n, ncust, custs);
 	if (addr_below(ip->a, p, alen))
 		return IPMAP_NOTFOUND;	/* in a gap between ranges */
 	*pp = p;
@@ -1009,10 +966,6 @@ range_answer(const unsigned char *p, const unsigned char *end,
 			if (!found) {
 				hit = e;
 				found = 1;
-				/* fetch the record while the chain is read */
-				if (custs->kind == IPMAP_CK_OFFSET &&
-				    hit.cid < custs->len)
-					__builtin_prefetch(custs->p + hit.cid);
 			} else if (e.cid != hit.cid) {
 				res->serial = serial;
 				return IPMAP_AMBIGUOUS;
@@ -1042,8 +995,7 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
     struct ipmap_result *res)
 {
 	struct tstate	*ts;
-	struct ipmap_custtab local;
-	const struct ipmap_custtab *custs;
+	struct ipmap_custtab custs;
 	const unsigned char *p, *end;
 	size_t		 alen;
 	int		 rc;
@@ -1054,10 +1006,10 @@ ipmap_lookup(ipmap_t *map, const struct ipaddr *ip, int64_t when, int port,
 	if ((ts = tstate_get(map)) == NULL)
 		return IPMAP_ERROR;
 	alen = ip->family == IPADDR_V4 ? 4 : 16;
-	if ((rc = range_locate(ts->gen, ip, alen, &p, &end, &local,
-	    &custs)) != IPMAP_FOUND)
+	if ((rc = range_locate(ts->gen, ip, alen, &p, &end, &custs)) !=
+	    IPMAP_FOUND)
 		return rc;
-	return range_answer(p, end, custs, ip, alen, when, port,
+	return range_answer(p, end, &custs, ip, alen, when, port,
 	    ts->gen->serial, res);
 }
 
@@ -1127,9 +1079,8 @@ ipmap_lookup_span(ipmap_t *map, const struct ipaddr *ip, int64_t t0,
     int64_t t1, int port, struct ipmap_holders *out)
 {
 	struct tstate	*ts;
-	struct ipmap_custtab local;
 	struct ipmap_result r;
-	const struct ipmap_custtab *custs;
+	struct ipmap_custtab custs;
 	const unsigned char *p, *end;
 	size_t		 alen;
 	int64_t		 t, next = 0;
@@ -1145,14 +1096,14 @@ ipmap_lookup_span(ipmap_t *map, const struct ipaddr *ip, int64_t t0,
 		return IPMAP_ERROR;
 	out->serial = ts->gen->serial;
 	alen = ip->family == IPADDR_V4 ? 4 : 16;
-	rc = range_locate(ts->gen, ip, alen, &p, &end, &local, &custs);
+	rc = range_locate(ts->gen, ip, alen, &p, &end, &custs);
 	if (rc == IPMAP_NOTFOUND)
 		out->gap = 1;
 	if (rc != IPMAP_FOUND)
 		return rc;
 	/* The answer changes only where an entry starts or stops. */
 	for (t = t0;; t = next) {
-		switch (range_answer(p, end, custs, ip, alen, t, port,
+		switch (range_answer(p, end, &custs, ip, alen, t, port,
 		    out->serial, &r)) {
 		case IPMAP_FOUND:
 			holders_add(out, &r);
@@ -1183,8 +1134,7 @@ ipmap_next_change(ipmap_t *map, const struct ipaddr *ip, int64_t after,
     int port, int64_t *next)
 {
 	struct tstate	*ts;
-	struct ipmap_custtab local;
-	const struct ipmap_custtab *custs;
+	struct ipmap_custtab custs;
 	const unsigned char *p, *end;
 	size_t		 alen;
 	int		 rc;
@@ -1195,7 +1145,7 @@ ipmap_next_change(ipmap_t *map, const struct ipaddr *ip, int64_t after,
 	if ((ts = tstate_get(map)) == NULL)
 		return -1;
 	alen = ip->family == IPADDR_V4 ? 4 : 16;
-	rc = range_locate(ts->gen, ip, alen, &p, &end, &local, &custs);
+	rc = range_locate(ts->gen, ip, alen, &p, &end, &custs);
 	if (rc == IPMAP_NOTFOUND)
 		return 0;
 	if (rc != IPMAP_FOUND)
@@ -1428,18 +1378,15 @@ walk_record(ipmap_walk_fn fn, void *arg, const struct ipmap_custtab *custs,
 
 /*
  * Walk the ranges of one family (chunks in dbi): each prefix once, where
- * its first range starts.  The customers are in global (formats 4 and
- * 5), else in each chunk.  Returns 0, or -1 with err.
+ * its first range starts.  Returns 0, or -1 with err.
  */
 static int
 walk_family(ipmap_walk_fn fn, void *arg, MDB_txn *txn, MDB_dbi dbi,
-    int family, const struct ipmap_custtab *global, char *err,
-    size_t errlen)
+    int family, char *err, size_t errlen)
 {
 	MDB_cursor	*cur;
 	MDB_val		 k, v;
-	struct ipmap_custtab local;
-	const struct ipmap_custtab *custs = global;
+	struct ipmap_custtab custs;
 	const unsigned char *end, *rec;
 	size_t		 alen = family == IPADDR_V4 ? 4 : 16;
 	unsigned	 ncust;
@@ -1454,15 +1401,12 @@ walk_family(ipmap_walk_fn fn, void *arg, MDB_txn *txn, MDB_dbi dbi,
 		if (k.mv_size != alen ||
 		    (n = chunk_count(&v, alen, &ncust)) == -1)
 			goto bad;
-		if (global == NULL) {
-			chunk_custs(&v, alen, n, ncust, &local);
-			custs = &local;
-		}
+		chunk_custs(&v, alen, n, ncust, &custs);
 		end = (const unsigned char *)v.mv_data + v.mv_size;
 		for (r = 0; r < n; r++) {
 			if ((rec = chunk_record(&v, alen, n, r)) == NULL)
 				goto bad;
-			st = walk_record(fn, arg, custs, rec, end, family, err,
+			st = walk_record(fn, arg, &custs, rec, end, family, err,
 			    errlen);
 			if (st == 1)
 				goto bad;
@@ -1490,23 +1434,17 @@ ipmap_walk(ipmap_t *map, ipmap_walk_fn fn, void *arg, char *err,
     size_t errlen)
 {
 	struct gen	*g;
-	struct ipmap_custtab custs;
-	const struct ipmap_custtab *global;
 	MDB_txn		*txn = NULL;
 	int		 rc, ret = -1;
 
 	if ((g = gen_take(map, err, errlen)) == NULL)
 		return -1;
-	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0 ||
-	    (rc = custtab_load(txn, g->dbi, g->version, &custs)) != 0) {
+	if ((rc = mdb_txn_begin(g->env, NULL, MDB_RDONLY, &txn)) != 0) {
 		snprintf(err, errlen, "%s: %s", g->name, mdb_strerror(rc));
 		goto out;
 	}
-	global = g->version >= 6 ? NULL : &custs;
-	if (walk_family(fn, arg, txn, g->dbi4, IPADDR_V4, global, err,
-	    errlen) == -1 ||
-	    walk_family(fn, arg, txn, g->dbi6, IPADDR_V6, global, err,
-	    errlen) == -1)
+	if (walk_family(fn, arg, txn, g->dbi4, IPADDR_V4, err, errlen) == -1 ||
+	    walk_family(fn, arg, txn, g->dbi6, IPADDR_V6, err, errlen) == -1)
 		goto out;
 	ret = 0;
 out:

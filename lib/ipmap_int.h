@@ -15,10 +15,6 @@
  *
  * Inside a generation, the main (unnamed) database holds:
  *	"\0meta"		text lines "name<TAB>value";
- *	0x01			formats 4 and 5 only: the customer table, one
- *				value: u32 n, then u32 off[n + 1] (host
- *				order), then the records "customer\0address\0",
- *				record i at [off[i], off[i + 1]) from the start;
  * the database "ipv4" (MDB_INTEGERKEY) holds the chunks of IPv4 ranges,
  * each keyed by the last address of its last range as a host-order
  * 32-bit integer, and the database "ipv6" the chunks of IPv6 ranges,
@@ -31,15 +27,13 @@
  * chunk still fits in a B-tree leaf page and the tree has a key per
  * chunk, not per range.  A lookup is one MDB_SET_RANGE (the first chunk
  * whose last address is not below the address) and a binary search of
- * the chunk's table of range ends.  Since format 6 a chunk carries a copy
- * of the record of each customer its entries name, and an entry names
- * its customer by its index in the chunk's list, so that a hit reads
- * nothing outside the chunk (format 5: by the offset of the record in
- * the customer table; format 4: by its index there).
+ * the chunk's table of range ends.  A chunk carries a copy of the record
+ * of each customer its entries name, and an entry names its customer by
+ * its index in the chunk's list, so that a hit reads nothing outside the
+ * chunk.
  *
  * A chunk value is:
  *	u16 n, u16 ncust	ranges in the chunk, customers it names
- *				(formats 4 and 5: ncust is 0)
  *	end[n][alen]		last address of each range, ascending
  *	u32 off[n]		offset of each range record in the value
  *	u32 coff[ncust]		offset of each customer record in the value
@@ -55,9 +49,7 @@
  *		u8 flags	IPMAP_EF_FROM, _UNTIL, _PORTS; bits 3-4: bytes
  *				of the customer index minus one
  *		cid		1 to 4 bytes, little-endian: the index of the
- *				customer in the chunk's coff (format 5: the
- *				offset of the record from the start of the
- *				customer table; format 4: its index there)
+ *				customer in the chunk's coff
  *		i64 from	if IPMAP_EF_FROM (else open)
  *		i64 until	if IPMAP_EF_UNTIL (else open)
  *		u16 lo, u16 hi	if IPMAP_EF_PORTS (else no ports)
@@ -74,8 +66,7 @@
 
 #include "ipmap.h"
 
-#define IPMAP_FORMAT_VERSION	6
-#define IPMAP_FORMAT_OLDEST	4	/* the oldest a reader still reads */
+#define IPMAP_FORMAT_VERSION	6	/* the one format written and read */
 
 #define IPMAP_CURRENT		"current"
 #define IPMAP_GENERATION	"generation"
@@ -85,7 +76,6 @@
 
 #define IPMAP_KEY_META		"\0meta"
 #define IPMAP_KEY_META_LEN	5
-#define IPMAP_KEY_CUST		0x01
 #define IPMAP_DB_V4		"ipv4"
 #define IPMAP_DB_V6		"ipv6"
 
@@ -204,30 +194,19 @@ ipmap_ent_valid_at(const struct ipmap_ent *e, int64_t t)
 	    (e->until == INT64_MIN || t < e->until);
 }
 
-/* How the entries of a map name their customers. */
-enum ipmap_ckind {
-	IPMAP_CK_INDEX,			/* index in the table (format 4) */
-	IPMAP_CK_OFFSET,		/* record's offset in it (format 5) */
-	IPMAP_CK_CHUNK			/* index in the chunk (format 6) */
-};
-
-/*
- * Where the customer records an entry may name are: the customer table
- * of a read transaction (formats 4 and 5), or one chunk (format 6).
- */
+/* The customer records of one chunk, which its entries name. */
 struct ipmap_custtab {
-	const unsigned char *p;		/* in the map; valid with the txn */
+	const unsigned char *p;		/* the chunk; valid with the txn */
 	size_t		 len;
 	size_t		 offs;		/* where the u32 offsets start */
 	uint32_t	 n;		/* customers */
-	enum ipmap_ckind kind;
 };
 
 /* The offset of the first byte after the record offsets of table t. */
 static inline size_t
 ipmap_cust_base(const struct ipmap_custtab *t)
 {
-	return t->offs + 4 * ((size_t)t->n + (t->kind != IPMAP_CK_CHUNK));
+	return t->offs + 4 * (size_t)t->n;
 }
 
 /*
@@ -262,38 +241,9 @@ ipmap_cust_at(const struct ipmap_custtab *t, uint32_t off,
 }
 
 /*
- * Record number cid of table t (format 4): customer (NUL-terminated) and
- * address (alen bytes, then NUL).  Returns 0, or -1 if cid or the table
- * is bad.
- */
-static inline int
-ipmap_cust_get(const struct ipmap_custtab *t, uint32_t cid,
-    const char **cust, size_t *clen, const char **addr, size_t *alen)
-{
-	uint32_t	 o0, o1;
-	const char	*r, *nul;
-
-	if (cid >= t->n)
-		return -1;
-	memcpy(&o0, t->p + t->offs + 4 * (size_t)cid, 4);
-	memcpy(&o1, t->p + t->offs + 4 * ((size_t)cid + 1), 4);
-	if (o0 > o1 || o1 > t->len || o1 - o0 < 2)
-		return -1;
-	r = (const char *)t->p + o0;
-	if ((nul = memchr(r, '\0', o1 - o0)) == NULL ||
-	    r[o1 - o0 - 1] != '\0')
-		return -1;
-	*cust = r;
-	*clen = (size_t)(nul - r);
-	*addr = nul + 1;
-	*alen = o1 - o0 - *clen - 2;
-	return 0;
-}
-
-/*
- * The customer an entry names with cid in table t, whatever the format:
- * as ipmap_cust_at().  The table's offsets must lie within it (checked
- * when the table was found).
+ * The customer an entry names with cid in table t: as ipmap_cust_at().
+ * The table's offsets must lie within it (checked when the chunk was
+ * counted).
  */
 static inline int
 ipmap_cust_find(const struct ipmap_custtab *t, uint32_t cid,
@@ -301,18 +251,10 @@ ipmap_cust_find(const struct ipmap_custtab *t, uint32_t cid,
 {
 	uint32_t	 off;
 
-	switch (t->kind) {
-	case IPMAP_CK_INDEX:
-		return ipmap_cust_get(t, cid, cust, clen, addr, alen);
-	case IPMAP_CK_OFFSET:
-		return ipmap_cust_at(t, cid, cust, clen, addr, alen);
-	case IPMAP_CK_CHUNK:
-		if (cid >= t->n)
-			return -1;
-		memcpy(&off, t->p + t->offs + 4 * (size_t)cid, 4);
-		return ipmap_cust_at(t, off, cust, clen, addr, alen);
-	}
-	return -1;
+	if (cid >= t->n)
+		return -1;
+	memcpy(&off, t->p + t->offs + 4 * (size_t)cid, 4);
+	return ipmap_cust_at(t, off, cust, clen, addr, alen);
 }
 
 /* Parse "map.<serial>.mdb"; serial, or 0 if name is not one. */

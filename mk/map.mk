@@ -40,7 +40,7 @@ dist_noinst_SCRIPTS += t/test_map_golden.sh t/test_map_history.sh
 EXTRA_DIST += t/map/good.csv t/map/good.queries t/map/good.load.ref \
 	t/map/good.dump.ref t/map/good.lookup.ref t/map/good.stat.ref \
 	t/map/span.csv t/map/span.queries t/map/span.lookup.ref \
-	t/map/format4.mdb t/map/format5.mdb \
+	t/map/format4.mdb \
 	t/map/bad-address.csv t/map/bad-address.ref \
 	t/map/bad-csv.csv t/map/bad-csv.ref \
 	t/map/bad-customer.csv t/map/bad-customer.ref \
