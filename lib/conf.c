@@ -51,6 +51,9 @@ enum conf_type {
 	T_ADDRESS,		/* one mail address, or "none" */
 	T_ADDRLIST,		/* mail addresses */
 	T_WORDLIST,		/* words, lowercased */
+	T_SENDERLIST,		/* addresses and domains, lowercased */
+	T_RETURNPATH,		/* desk, none, or one mail address */
+	T_DELIMITER,		/* one recipient delimiter, or none */
 	T_SPFPOLICY,		/* off, route-unless-fail, require-pass */
 	T_RATE			/* N/PERIOD or none */
 };
@@ -108,6 +111,18 @@ static const struct conf_key keys[] = {
 	{ "AutoSubmittedRoute", T_WORDLIST, OFF(auto_submitted_route),
 	  "no, auto-generated",
 	  "Auto-Submitted values that may still be routed" },
+	{ "KeepSenders", T_SENDERLIST, OFF(keep_senders), "",
+	  "sender addresses and domains (envelope sender or From:) whose "
+	  "complaints always stay at the desk" },
+	{ "LocalRulesFile", T_OPTPATH, OFF(local_rules_file), "none",
+	  "the provider's own rules, added to RulesFile; a missing file adds "
+	  "none" },
+	{ "ReturnPath", T_RETURNPATH, OFF(return_path), "desk",
+	  "envelope sender of a routed complaint: desk (the first "
+	  "AbuseRecipients address), an address, or none (the reporter's)" },
+	{ "RecipientDelimiter", T_DELIMITER, OFF(recipient_delimiter), "none",
+	  "the MTA's recipient_delimiter: the return path then names the "
+	  "customer (local+CUSTOMER@domain), or none" },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -151,6 +166,17 @@ conf_spf_policy_name(int policy)
 	if (policy < 0 || policy > SPF_POLICY_REQUIRE_PASS)
 		return "?";
 	return spf_policy_names[policy];
+}
+
+/* The return path of a routed complaint; see conf.h. */
+const char *
+conf_return_path(const struct conf *cf)
+{
+	if (cf->return_path == NULL)
+		return NULL;
+	if (strcasecmp(cf->return_path, "desk") != 0)
+		return cf->return_path;
+	return cf->abuse_recipients.n > 0 ? cf->abuse_recipients.v[0] : NULL;
 }
 
 /* Write a message into why; returns -1. */
@@ -326,10 +352,39 @@ address_ok(const char *s)
 	return 1;
 }
 
+/* Check that s looks like a domain name (a.b, letters, digits, '-'). */
+static int
+domain_ok(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n >= 254 || s[0] == '.' || s[0] == '-' ||
+	    s[n - 1] == '.' || strchr(s, '.') == NULL || strstr(s, "..") != NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* Is word w fit for a list of type t? */
+static int
+word_ok(enum conf_type t, const char *w)
+{
+	switch (t) {
+	case T_ADDRLIST:
+		return address_ok(w);
+	case T_SENDERLIST:
+		return address_ok(w) || domain_ok(w);
+	default:
+		return 1;
+	}
+}
+
 /* Split a list value into l; lower-cases when fold is set. */
 static int
-parse_list(const char *value, struct conf_list *l, int fold, int addresses,
-    char *why, size_t whylen)
+parse_list(const char *value, struct conf_list *l, int fold,
+    enum conf_type type, char *why, size_t whylen)
 {
 	struct conf_list nl = { 0, NULL };
 	const char	*p = value, *start;
@@ -350,8 +405,9 @@ parse_list(const char *value, struct conf_list *l, int fold, int addresses,
 		if (fold)
 			for (i = 0; i < len; i++)
 				w[i] = (char)tolower((unsigned char)w[i]);
-		if (addresses && !address_ok(w)) {
-			fail(why, whylen, "bad address \"%s\"",
+		if (!word_ok(type, w)) {
+			fail(why, whylen, "bad %s \"%s\"", type == T_ADDRLIST ?
+			    "address" : "address or domain",
 			    str_sanitize(w, len, safe, sizeof(safe)));
 			free(w);
 			list_clear(&nl);
@@ -510,8 +566,26 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 		return 0;
 	case T_ADDRLIST:
 	case T_WORDLIST:
-		return parse_list(value, field, k->type == T_WORDLIST,
-		    k->type == T_ADDRLIST, why, whylen) == -1 ? -1 : 0;
+	case T_SENDERLIST:
+		return parse_list(value, field, k->type != T_ADDRLIST,
+		    k->type, why, whylen) == -1 ? -1 : 0;
+	case T_RETURNPATH:
+		if (strcasecmp(value, "none") == 0)
+			return set_string(field, NULL) == -1 ?
+			    fail(why, whylen, "out of memory") : 0;
+		if (strcasecmp(value, "desk") != 0 && !address_ok(value))
+			return fail(why, whylen, "%s: \"%s\" is not desk, none "
+			    "or an address", k->name, safe);
+		break;
+	case T_DELIMITER:
+		if (strcasecmp(value, "none") == 0)
+			return set_string(field, NULL) == -1 ?
+			    fail(why, whylen, "out of memory") : 0;
+		if (strlen(value) != 1 || strchr(CONF_DELIMITERS, *value) ==
+		    NULL)
+			return fail(why, whylen, "%s: \"%s\" is not one of "
+			    "%s or none", k->name, safe, CONF_DELIMITERS);
+		break;
 	case T_SPFPOLICY:
 		for (v = 0; v <= SPF_POLICY_REQUIRE_PASS; v++)
 			if (strcasecmp(value, spf_policy_names[v]) == 0) {
@@ -595,6 +669,10 @@ conf_free(struct conf *cf)
 	free(cf->keep_copy);
 	free(cf->stats_file);
 	list_clear(&cf->auto_submitted_route);
+	list_clear(&cf->keep_senders);
+	free(cf->local_rules_file);
+	free(cf->return_path);
+	free(cf->recipient_delimiter);
 	free(cf);
 }
 
