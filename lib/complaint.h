@@ -127,6 +127,9 @@ struct decision {
 	int		site_report;	/* a report about a web site: its
 					   URL hosts are the offender */
 	const char	*kind_why;	/* its signal (static), "" */
+	char		returned[IPMAP_CUSTOMER_MAX];	/* it came for the
+					   return path: the customer its
+					   tag names (policy.h), "" */
 	const char	*held;		/* the keep rule that held it (or
 					   RULES_KEEP_SENDERS_NAME), owned
 					   by the rules; NULL: none */

@@ -6,9 +6,11 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "complaint.h"
 #include "conf.h"
 #include "policy.h"
@@ -69,6 +71,82 @@ policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt)
 		if (policy_addr_equal(rcpt, cf->abuse_recipients.v[i]))
 			return 1;
 	return 0;
+}
+
+#define LOCAL_MAX	64	/* RFC 5321 local part */
+
+/* May tag (len bytes) stand after delimiter delim in a local part? */
+static int
+tag_safe(const char *tag, size_t len, int delim)
+{
+	size_t	 i;
+
+	if (len == 0 || tag[0] == '.' || tag[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (tag[i] == delim || (!isalnum((unsigned char)tag[i]) &&
+		    tag[i] != '.' && tag[i] != '_' && tag[i] != '-'))
+			return 0;
+		if (tag[i] == '.' && tag[i + 1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
+/* The envelope sender of a routed complaint; see policy.h. */
+int
+policy_return_path(const struct conf *cf, const char *customer, char *out,
+    size_t outsize)
+{
+	const char	*rp = conf_return_path(cf), *at;
+	const char	*dl = cf->recipient_delimiter;
+	size_t		 llen, clen = customer != NULL ? strlen(customer) : 0;
+	int		 n;
+
+	if (rp == NULL)
+		return 0;
+	if ((at = strrchr(rp, '@')) == NULL)
+		return -1;
+	llen = (size_t)(at - rp);
+	if (dl != NULL && tag_safe(customer, clen, dl[0]) &&
+	    llen + 1 + clen <= LOCAL_MAX)
+		n = snprintf(out, outsize, "<%.*s%c%s%s>", (int)llen, rp,
+		    dl[0], customer, at);
+	else
+		n = snprintf(out, outsize, "<%s>", rp);
+	return n < 0 || (size_t)n >= outsize ? -1 : 1;
+}
+
+/* Is rcpt the return path?  See policy.h. */
+int
+policy_return_rcpt(const struct conf *cf, const char *rcpt, char *tag,
+    size_t tagsize)
+{
+	const char	*rp = conf_return_path(cf), *at, *rat, *dl;
+	char		 bare[ADDR_MAX];
+	size_t		 llen, rlen, tlen;
+
+	if (tagsize > 0)
+		tag[0] = '\0';
+	if (rp == NULL || policy_addr_bare(rcpt, bare, sizeof(bare)) == -1 ||
+	    (at = strrchr(rp, '@')) == NULL ||
+	    (rat = strrchr(bare, '@')) == NULL ||
+	    strcasecmp(at, rat) != 0)
+		return 0;
+	llen = (size_t)(at - rp);
+	rlen = (size_t)(rat - bare);
+	if (rlen == llen && strncasecmp(bare, rp, llen) == 0)
+		return !policy_is_abuse_rcpt(cf, rp);
+	dl = cf->recipient_delimiter;
+	if (dl == NULL || rlen <= llen + 1 || bare[llen] != dl[0] ||
+	    strncasecmp(bare, rp, llen) != 0)
+		return 0;
+	tlen = rlen - llen - 1;
+	if (tag_safe(bare + llen + 1, tlen, dl[0]) && tlen < tagsize) {
+		memcpy(tag, bare + llen + 1, tlen);
+		tag[tlen] = '\0';
+	}
+	return 1;
 }
 
 /* Does a From:-like header value name addr? */
@@ -146,8 +224,15 @@ policy_apply(const struct policy *p, const complaint_t *c,
 
 	if (spf_res != NULL)
 		*spf_res = POLICY_SPF_UNCHECKED;
+	if (m != NULL && m->returned != NULL)
+		str_copyn(d->returned, sizeof(d->returned), m->returned,
+		    strlen(m->returned));
 	if (d->action != ROUTE_ROUTE)
 		return;
+	if (m != NULL && m->returned != NULL) {
+		decision_keep(d, "returned");
+		return;
+	}
 	/*
 	 * A map row naming the desk itself: the route would add the desk's
 	 * address and then delete it, and the complaint could be left with
