@@ -163,6 +163,19 @@ static const struct kcase shipped[] = {
 	  "Source-IP: 192.0.2.1\n--b\nContent-Type: message/rfc822\n\n"
 	  "From: x@spam.example\nSubject: court order: pay now\n\n"
 	  "A court order and a subpoena were issued. CSAM.\n--b--\n", NULL },
+	{ "an attachment of a carried spam that says court order routes",
+	  NULL,
+	  "From: fbl@isp.example\nSubject: report\n"
+	  "Content-Type: multipart/report; report-type=feedback-report; "
+	  "boundary=b\n\n--b\nContent-Type: text/plain\n\nspam report\n--b\n"
+	  "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+	  "Source-IP: 192.0.2.1\n--b\nContent-Type: message/rfc822\n\n"
+	  "From: x@spam.example\nSubject: invoice\n"
+	  "Content-Type: multipart/mixed; boundary=c\n\n--c\n"
+	  "Content-Type: text/plain\n\nSee attached.\n--c\n"
+	  "Content-Type: text/plain; name=notice.txt\n"
+	  "Content-Disposition: attachment; filename=notice.txt\n\n"
+	  "A court order was issued against you.\n--c--\n--b--\n", NULL },
 	{ "a spam below a forward line that says subpoena routes", NULL,
 	  PLAIN("a@reporter.example", "Fwd: spam",
 	  "Offending IP: 192.0.2.1\n\n---------- Forwarded message ---------\n"
@@ -272,6 +285,8 @@ test_senders(const char *shipped_path, ipmap_t *map)
 	    "spam", "Spam from your network.");
 	static const char other[] = PLAIN("a@reporter.example", "spam",
 	    "Spam from your network.");
+	static const char byaddr[] = PLAIN("Legal <LEGAL@firm.example>",
+	    "spam", "Spam from your network.");
 	char		 err[2048];
 	struct decision	 d;
 	rules_t		*rs;
@@ -294,6 +309,10 @@ test_senders(const char *shipped_path, ipmap_t *map)
 	decide(rs, map, "<legal@firm.example>", other, &d);
 	ok(strcmp(d.reason, "held") == 0,
 	    "an envelope sender that is a KeepSenders address is held");
+	decision_clear(&d);
+	decide(rs, map, NULL, byaddr, &d);
+	ok(strcmp(d.reason, "held") == 0,
+	    "a From: that is a KeepSenders address is held");
 	decision_clear(&d);
 	decide(rs, map, "<other@firm.example>", other, &d);
 	ok(d.action == ROUTE_ROUTE,
