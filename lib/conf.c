@@ -477,6 +477,25 @@ set_string(char **field, const char *value)
 	return 0;
 }
 
+/* Set a ReturnPath or RecipientDelimiter value (safe: sanitized). */
+static int
+set_desk_string(const struct conf_key *k, char **field, const char *value,
+    const char *safe, char *why, size_t whylen)
+{
+	if (strcasecmp(value, "none") == 0)
+		value = NULL;
+	else if (k->type == T_RETURNPATH && strcasecmp(value, "desk") != 0 &&
+	    !address_ok(value))
+		return fail(why, whylen, "%s: \"%s\" is not desk, none or an "
+		    "address", k->name, safe);
+	else if (k->type == T_DELIMITER && (strlen(value) != 1 ||
+	    strchr(CONF_DELIMITERS, *value) == NULL))
+		return fail(why, whylen, "%s: \"%s\" is not one of %s or "
+		    "none", k->name, safe, CONF_DELIMITERS);
+	return set_string(field, value) == -1 ?
+	    fail(why, whylen, "out of memory") : 0;
+}
+
 /* Parse value for key k into cf. */
 static int
 set_key(struct conf *cf, const struct conf_key *k, const char *value,
@@ -570,22 +589,8 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 		return parse_list(value, field, k->type != T_ADDRLIST,
 		    k->type, why, whylen) == -1 ? -1 : 0;
 	case T_RETURNPATH:
-		if (strcasecmp(value, "none") == 0)
-			return set_string(field, NULL) == -1 ?
-			    fail(why, whylen, "out of memory") : 0;
-		if (strcasecmp(value, "desk") != 0 && !address_ok(value))
-			return fail(why, whylen, "%s: \"%s\" is not desk, none "
-			    "or an address", k->name, safe);
-		break;
 	case T_DELIMITER:
-		if (strcasecmp(value, "none") == 0)
-			return set_string(field, NULL) == -1 ?
-			    fail(why, whylen, "out of memory") : 0;
-		if (strlen(value) != 1 || strchr(CONF_DELIMITERS, *value) ==
-		    NULL)
-			return fail(why, whylen, "%s: \"%s\" is not one of "
-			    "%s or none", k->name, safe, CONF_DELIMITERS);
-		break;
+		return set_desk_string(k, field, value, safe, why, whylen);
 	case T_SPFPOLICY:
 		for (v = 0; v <= SPF_POLICY_REQUIRE_PASS; v++)
 			if (strcasecmp(value, spf_policy_names[v]) == 0) {
