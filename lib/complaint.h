@@ -127,6 +127,12 @@ struct decision {
 	int		site_report;	/* a report about a web site: its
 					   URL hosts are the offender */
 	const char	*kind_why;	/* its signal (static), "" */
+	char		returned[IPMAP_CUSTOMER_MAX];	/* it came for the
+					   return path: the customer its
+					   tag names (policy.h), "" */
+	const char	*held;		/* the keep rule that held it (or
+					   RULES_KEEP_SENDERS_NAME), owned
+					   by the rules; NULL: none */
 	struct candidate *cand;		/* every candidate, in order */
 	size_t		ncand;
 };
@@ -138,7 +144,9 @@ struct decision {
  * ("map-error", "internal-error").  Reasons: "route", "no-ip",
  * "unknown-ip", "ambiguous", "multi-customer", "too-many-ips" (more
  * addresses of the deciding strength than are kept, so another customer
- * could hide among them), "truncated" (part of the complaint was left
+ * could hide among them), "held" (a keep rule matched, or the sender is
+ * one of the KeepSenders: d->rule names which, and nothing the evidence
+ * says outweighs it), "truncated" (part of the complaint was left
  * out, past the scan limit or by a MIME cap, and its evidence is not
  * authoritative), "map-error", "internal-error".  d->cuts says what was
  * left out.

@@ -54,6 +54,8 @@ enum conf_type {
 	T_ADDRESS,		/* one mail address, or "none" */
 	T_ADDRLIST,		/* mail addresses */
 	T_WORDLIST,		/* words, lowercased */
+	T_SENDERLIST,		/* addresses and domains, lowercased */
+	T_RETURNPATH,		/* desk, none, or one mail address */
 	T_SPFPOLICY,		/* off, route-unless-fail, require-pass */
 	T_RATE			/* N/PERIOD or none */
 };
@@ -92,7 +94,8 @@ static const struct conf_key keys[] = {
 	{ "RulesFile", T_PATH, OFF(rules_file), PKGDATADIR "/abuse.rules",
 	  "extraction rules, see abuse-rules(5)" },
 	{ "RecipientDelimiter", T_DELIMS, OFF(recipient_delimiter), "+",
-	  "Postfix's recipient_delimiter: abuse+tag@ is the desk's abuse@" },
+	  "Postfix's recipient_delimiter: abuse+tag@ is the desk's abuse@, "
+	  "and the return path names the customer (local+CUSTOMER@domain)" },
 	{ "KeepCopy", T_ADDRESS, OFF(keep_copy), "none",
 	  "address that also receives every routed complaint" },
 	{ "SPFPolicy", T_SPFPOLICY, OFF(spf_policy), "route-unless-fail",
@@ -113,6 +116,15 @@ static const struct conf_key keys[] = {
 	{ "AutoSubmittedRoute", T_WORDLIST, OFF(auto_submitted_route),
 	  "no, auto-generated",
 	  "Auto-Submitted values that may still be routed" },
+	{ "KeepSenders", T_SENDERLIST, OFF(keep_senders), "",
+	  "sender addresses and domains (envelope sender or From:) whose "
+	  "complaints always stay at the desk" },
+	{ "LocalRulesFile", T_OPTPATH, OFF(local_rules_file), "none",
+	  "the provider's own rules, added to RulesFile; a missing file adds "
+	  "none" },
+	{ "ReturnPath", T_RETURNPATH, OFF(return_path), "desk",
+	  "envelope sender of a routed complaint: desk (the first "
+	  "AbuseRecipients address), an address, or none (the reporter's)" },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -156,6 +168,17 @@ conf_spf_policy_name(int policy)
 	if (policy < 0 || policy > SPF_POLICY_REQUIRE_PASS)
 		return "?";
 	return spf_policy_names[policy];
+}
+
+/* The return path of a routed complaint; see conf.h. */
+const char *
+conf_return_path(const struct conf *cf)
+{
+	if (cf->return_path == NULL)
+		return NULL;
+	if (strcasecmp(cf->return_path, "desk") != 0)
+		return cf->return_path;
+	return cf->abuse_recipients.n > 0 ? cf->abuse_recipients.v[0] : NULL;
 }
 
 /* Write a message into why; returns -1. */
@@ -313,10 +336,43 @@ conf_check_socket(const char *s, const char **why)
 	return 0;
 }
 
+/* Check that s looks like a domain name (a.b, letters, digits, '-'). */
+static int
+domain_ok(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n >= 254 || s[0] == '.' || s[0] == '-' ||
+	    s[n - 1] == '.' || strchr(s, '.') == NULL || strstr(s, "..") != NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* Is word w (len bytes) fit for a list of type t?  NULL, or why not. */
+static const char *
+word_check(enum conf_type t, const char *w, size_t len)
+{
+	const char	*why;
+
+	switch (t) {
+	case T_ADDRLIST:
+		return addr_check(w, len);
+	case T_SENDERLIST:
+		if ((why = addr_check(w, len)) == NULL || domain_ok(w))
+			return NULL;
+		return strchr(w, '@') != NULL ? why : "not a domain";
+	default:
+		return NULL;
+	}
+}
+
 /* Split a list value into l; lower-cases when fold is set. */
 static int
-parse_list(const char *value, struct conf_list *l, int fold, int addresses,
-    char *why, size_t whylen)
+parse_list(const char *value, struct conf_list *l, int fold,
+    enum conf_type type, char *why, size_t whylen)
 {
 	struct conf_list nl = { 0, NULL };
 	const char	*p = value, *start, *msg;
@@ -337,8 +393,9 @@ parse_list(const char *value, struct conf_list *l, int fold, int addresses,
 		if (fold)
 			for (i = 0; i < len; i++)
 				w[i] = (char)tolower((unsigned char)w[i]);
-		if (addresses && (msg = addr_check(w, len)) != NULL) {
-			fail(why, whylen, "bad address \"%s\": %s",
+		if ((msg = word_check(type, w, len)) != NULL) {
+			fail(why, whylen, "bad %s \"%s\": %s", type == T_ADDRLIST ?
+			    "address" : "address or domain",
 			    str_sanitize(w, len, safe, sizeof(safe)), msg);
 			free(w);
 			list_clear(&nl);
@@ -408,6 +465,22 @@ set_string(char **field, const char *value)
 	return 0;
 }
 
+/* Set a ReturnPath value (safe: sanitized). */
+static int
+set_desk_string(const struct conf_key *k, char **field, const char *value,
+    const char *safe, char *why, size_t whylen)
+{
+	if (strcasecmp(value, "none") == 0)
+		value = NULL;
+	else if (strcasecmp(value, "desk") != 0 &&
+	    addr_check(value, strlen(value)) != NULL)
+		return fail(why, whylen, "%s: \"%s\" is not desk, none or an "
+		    "address: %s", k->name, safe,
+		    addr_check(value, strlen(value)));
+	return set_string(field, value) == -1 ?
+	    fail(why, whylen, "out of memory") : 0;
+}
+
 /* Parse value for key k into cf. */
 static int
 set_key(struct conf *cf, const struct conf_key *k, const char *value,
@@ -435,10 +508,11 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 		    (msg = addr_check(value, strlen(value))) != NULL)
 			return fail(why, whylen, "%s: bad address \"%s\": %s",
 			    k->name, safe, msg);
-		if (k->type == T_DELIMS && (strlen(value) > 8 ||
-		    value[strspn(value, "+-_=.~#")] != '\0'))
-			return fail(why, whylen, "%s: \"%s\": up to 8 of the "
-			    "characters + - _ = . ~ #", k->name, safe);
+		if (k->type == T_DELIMS && (strlen(value) > 4 ||
+		    value[strspn(value, CONF_DELIMITERS)] != '\0'))
+			return fail(why, whylen, "%s: \"%s\": some of the "
+			    "characters %s, or none", k->name, safe,
+			    CONF_DELIMITERS);
 		break;
 	case T_PATH:
 		if (*value != '/')
@@ -503,8 +577,11 @@ set_key(struct conf *cf, const struct conf_key *k, const char *value,
 		return 0;
 	case T_ADDRLIST:
 	case T_WORDLIST:
-		return parse_list(value, field, k->type == T_WORDLIST,
-		    k->type == T_ADDRLIST, why, whylen) == -1 ? -1 : 0;
+	case T_SENDERLIST:
+		return parse_list(value, field, k->type != T_ADDRLIST,
+		    k->type, why, whylen) == -1 ? -1 : 0;
+	case T_RETURNPATH:
+		return set_desk_string(k, field, value, safe, why, whylen);
 	case T_SPFPOLICY:
 		for (v = 0; v <= SPF_POLICY_REQUIRE_PASS; v++)
 			if (strcasecmp(value, spf_policy_names[v]) == 0) {
@@ -589,6 +666,9 @@ conf_free(struct conf *cf)
 	free(cf->recipient_delimiter);
 	free(cf->stats_file);
 	list_clear(&cf->auto_submitted_route);
+	list_clear(&cf->keep_senders);
+	free(cf->local_rules_file);
+	free(cf->return_path);
 	free(cf);
 }
 

@@ -51,7 +51,9 @@ struct conf {
 	char		*map_directory;	/* MapDirectory */
 	char		*rules_file;	/* RulesFile */
 	char		*keep_copy;	/* KeepCopy, NULL if none */
-	char		*recipient_delimiter; /* RecipientDelimiter, or NULL */
+	char		*recipient_delimiter; /* RecipientDelimiter: the
+					   characters, or NULL for none;
+					   the first tags the return path */
 	int		 spf_policy;	/* SPFPolicy (enum spf_policy) */
 	int		 spf_timeout;	/* SPFTimeout, seconds per DNS query */
 	unsigned	 rate_limit;	/* RateLimit N, 0: no limit */
@@ -61,7 +63,14 @@ struct conf {
 	int		 stats_interval; /* StatsInterval, seconds */
 	int		 max_incident_age; /* MaxIncidentAge, days */
 	struct conf_list auto_submitted_route; /* AutoSubmittedRoute */
+	struct conf_list keep_senders;	/* KeepSenders, lowercase */
+	char		*local_rules_file; /* LocalRulesFile, NULL if none */
+	char		*return_path;	/* ReturnPath: "desk", an address,
+					   NULL for none (conf_return_path) */
 };
+
+/* The characters RecipientDelimiter may be. */
+#define CONF_DELIMITERS	"+-=_"
 
 /*
  * A configuration holding every default.  Returns NULL when out of
@@ -98,6 +107,13 @@ size_t	 conf_nkeys(void);
 const char *conf_key_name(size_t i);
 const char *conf_key_default(size_t i);
 const char *conf_key_doc(size_t i);
+
+/*
+ * The envelope sender a routed complaint gets: the ReturnPath address,
+ * the first AbuseRecipients address for "desk", or NULL when the
+ * reporter's is kept (none, or no AbuseRecipients).  Owned by cf.
+ */
+const char *conf_return_path(const struct conf *cf);
 
 /* Name of an SPFPolicy value ("off", ...). */
 const char *conf_spf_policy_name(int policy);

@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "complaint.h"
 #include "complaint_int.h"
@@ -32,6 +34,7 @@
 #include "ipaddr.h"
 #include "ipmap.h"
 #include "kind.h"
+#include "policy.h"
 #include "str.h"
 #include "timeparse.h"
 
@@ -289,6 +292,38 @@ look_up(ipmap_t *map, struct candidate *c)
 	}
 }
 
+/*
+ * Is the complaint's envelope sender, or the address of its From:, one
+ * of the KeepSenders?  Either can be forged, but holding is the safe
+ * side: a forger can only keep a complaint at the desk.
+ */
+static int
+keep_sender(const rules_t *rules, const struct extract_in *in)
+{
+	char	 addr[IPMAP_ADDRESS_MAX], dom[256];
+	size_t	 i, k;
+
+	if (in->mail_from != NULL &&
+	    addr_internal(in->mail_from, addr, sizeof(addr)) == 0 &&
+	    rules_keep_sender(rules, addr))
+		return 1;
+	for (i = 0; i < in->nhdr; i++) {
+		if (strcasecmp(in->hdr[i].name, "From") != 0)
+			continue;
+		extract_from_domain(in->hdr[i].value, dom, sizeof(dom));
+		if (dom[0] != '\0' && snprintf(addr, sizeof(addr), "@%s",
+		    dom) < (int)sizeof(addr) && rules_keep_sender(rules, addr))
+			return 1;
+		for (k = 0; k < rules->nkeep_senders; k++)
+			if (strchr(rules->keep_senders[k], '@') != NULL &&
+			    policy_header_has_addr(in->hdr[i].value,
+			    rules->keep_senders[k], NULL))
+				return 1;
+		break;
+	}
+	return 0;
+}
+
 /* Decide on the evidence of complaint c (its kind aside). */
 static void
 decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
@@ -310,6 +345,8 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	}
 	cut = complaint_cuts(c, &d->cuts);
 	in.arrival = arrival;
+	if (keep_sender(rules, &in))
+		d->held = RULES_KEEP_SENDERS_NAME;
 	kind_classify(in.hdr, in.nhdr, in.mime, in.mail_from, &kind);
 	d->kind = kind.kind;
 	d->kind_why = kind.why;
@@ -321,6 +358,8 @@ decide_evidence(const rules_t *rules, ipmap_t *map, complaint_t *c,
 	d->cand = out.cand;
 	d->ncand = out.ncand;
 	d->site_report = out.site_report;
+	if (d->held == NULL)
+		d->held = out.held;
 	shadow_roles(d);
 	/* Every lookup of this decision answers from one map generation. */
 	d->map_serial = map != NULL ? ipmap_pin(map) : 0;
@@ -386,7 +425,11 @@ route_decide(const rules_t *rules, ipmap_t *map, complaint_t *c,
     int64_t arrival, struct decision *d)
 {
 	decide_evidence(rules, map, c, arrival, d);
-	if (d->kind != KIND_COMPLAINT)
+	if (d->held != NULL) {
+		/* the provider's word: nothing outweighs it */
+		decision_keep(d, "held");
+		str_copyn(d->rule, sizeof(d->rule), d->held, strlen(d->held));
+	} else if (d->kind != KIND_COMPLAINT)
 		decision_keep(d, kind_name(d->kind));
 }
 

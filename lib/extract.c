@@ -204,6 +204,32 @@ on_hit(void *arg, const struct rule *r, const struct rule_hit *h)
 	return x->out->nomem ? -1 : 0;
 }
 
+/*
+ * Run keep rule r over one piece of the complaint's own words: a match
+ * holds the complaint.  A pattern that fails (its limits) counts as an
+ * error, which keeps a route.
+ */
+static void
+run_keep(struct extract_ctx *x, const struct rule *r, const char *s, size_t len)
+{
+	if (x->out->held != NULL)
+		return;
+	if (r->when != NULL &&
+	    rules_test(x->rs, r->when, x->in->md, s, len) != 1)
+		return;
+	if (r->unless != NULL &&
+	    rules_test(x->rs, r->unless, x->in->md, s, len) != 0)
+		return;
+	switch (rules_test(x->rs, r->re, x->in->md, s, len)) {
+	case 1:
+		x->out->held = r->name;
+		break;
+	case -1:
+		x->out->errors++;
+		break;
+	}
+}
+
 /* Run rule r over one piece of text. */
 static void
 run(struct extract_ctx *x, const struct rule *r, const char *s, size_t len,
@@ -211,6 +237,10 @@ run(struct extract_ctx *x, const struct rule *r, const char *s, size_t len,
 {
 	int	 err = 0, n;
 
+	if (r->keep) {
+		run_keep(x, r, s, len);
+		return;
+	}
 	if (r->marks != 0) {
 		/* site-report is the one mark (rules.h) */
 		if (!x->out->site_report)
@@ -726,8 +756,10 @@ extract_evidence(const rules_t *rs, const struct extract_in *in,
 				run_carried(&x, r, s);
 				continue;
 			}
+			/* a keep rule reads the complaint's own words */
 			if (!(r->regions & seg_bit(s->region)) ||
-			    !rules_ctype_ok(r, s->ctype))
+			    !rules_ctype_ok(r, s->ctype) ||
+			    (r->keep && s->embedded > 0))
 				continue;
 			run(&x, r, s->data, s->len,
 			    rules_region_name(seg_bit(s->region)));

@@ -46,6 +46,9 @@ struct extract_out {
 	int			 nomem;
 	int			 site_report;	/* a marks site-report rule
 						   matched */
+	const char		*held;		/* the first keep rule that
+						   matched (its name, owned
+						   by the rules), NULL */
 	int			 unreadable;	/* strength of the strongest
 						   address-like token that
 						   could not be read; 0:

@@ -6,15 +6,18 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "complaint.h"
 #include "conf.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "spf.h"
+#include "str.h"
 
 /* Is rcpt one of the abuse desk mailboxes? */
 int
@@ -27,6 +30,84 @@ policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt)
 		    cf->recipient_delimiter))
 			return 1;
 	return 0;
+}
+
+#define LOCAL_MAX	64	/* RFC 5321 local part */
+
+/* May tag (len bytes) stand after delimiter delim in a local part? */
+static int
+tag_safe(const char *tag, size_t len, int delim)
+{
+	size_t	 i;
+
+	if (len == 0 || tag[0] == '.' || tag[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (tag[i] == delim || (!isalnum((unsigned char)tag[i]) &&
+		    tag[i] != '.' && tag[i] != '_' && tag[i] != '-'))
+			return 0;
+		if (tag[i] == '.' && tag[i + 1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
+/* The envelope sender of a routed complaint; see policy.h. */
+int
+policy_return_path(const struct conf *cf, const char *customer, char *out,
+    size_t outsize)
+{
+	const char	*rp = conf_return_path(cf), *at;
+	const char	*dl = cf->recipient_delimiter;
+	size_t		 llen, clen = customer != NULL ? strlen(customer) : 0;
+	int		 n;
+
+	if (rp == NULL)
+		return 0;
+	if ((at = strrchr(rp, '@')) == NULL)
+		return -1;
+	llen = (size_t)(at - rp);
+	if (dl != NULL && tag_safe(customer, clen, dl[0]) &&
+	    llen + 1 + clen <= LOCAL_MAX)
+		n = snprintf(out, outsize, "<%.*s%c%s%s>", (int)llen, rp,
+		    dl[0], customer, at);
+	else
+		n = snprintf(out, outsize, "<%s>", rp);
+	return n < 0 || (size_t)n >= outsize ? -1 : 1;
+}
+
+/* Is rcpt the return path?  See policy.h. */
+int
+policy_return_rcpt(const struct conf *cf, const char *rcpt, char *tag,
+    size_t tagsize)
+{
+	const char	*rp = conf_return_path(cf), *dl = cf->recipient_delimiter;
+	char		 in[ADDR_MAX], want[ADDR_MAX];
+	const char	*at, *rat;
+	size_t		 llen, rlen, tlen;
+
+	if (tagsize > 0)
+		tag[0] = '\0';
+	if (rp == NULL || addr_internal(rcpt, in, sizeof(in)) == -1 ||
+	    addr_internal(rp, want, sizeof(want)) == -1)
+		return 0;
+	at = strrchr(want, '@');
+	rat = strrchr(in, '@');
+	if (strcmp(at, rat) != 0)
+		return 0;
+	llen = (size_t)(at - want);
+	rlen = (size_t)(rat - in);
+	if (rlen == llen && strncasecmp(in, want, llen) == 0)
+		return !policy_is_abuse_rcpt(cf, rp);
+	if (dl == NULL || rlen <= llen + 1 || strchr(dl, in[llen]) == NULL ||
+	    strncasecmp(in, want, llen) != 0)
+		return 0;
+	tlen = rlen - llen - 1;
+	if (tag_safe(in + llen + 1, tlen, in[llen]) && tlen < tagsize) {
+		memcpy(tag, in + llen + 1, tlen);
+		tag[tlen] = '\0';
+	}
+	return 1;
 }
 
 /* Does a From:-like header value name the mailbox of addr? */
@@ -108,8 +189,15 @@ policy_apply(const struct policy *p, const complaint_t *c,
 
 	if (spf_res != NULL)
 		*spf_res = POLICY_SPF_UNCHECKED;
+	if (m != NULL && m->returned != NULL)
+		str_copyn(d->returned, sizeof(d->returned), m->returned,
+		    strlen(m->returned));
 	if (d->action != ROUTE_ROUTE)
 		return;
+	if (m != NULL && m->returned != NULL) {
+		decision_keep(d, "returned");
+		return;
+	}
 	/*
 	 * A map row naming the desk itself: the route would add the desk's
 	 * address and then delete it, and the complaint could be left with

@@ -14,10 +14,14 @@
  *			 require-pass): a forged complaint
  *	spf-not-pass	 SPFPolicy require-pass and the result is not pass
  *			 (or the client address is not known)
+ *	returned	 the message came for the return path (ReturnPath,
+ *			 policy_return_rcpt()): an answer to a routed
+ *			 complaint, never a complaint to route
  *	rate-limit	 the customer already got RateLimit complaints in
  *			 the period (only complaints that route are counted)
  *
- * A decision that is already a keep is left as it is.
+ * A decision that is already a keep is left as it is; whatever the
+ * action, d->returned receives the customer of m->returned.
  */
 #ifndef ABUSE_POLICY_H
 #define ABUSE_POLICY_H
@@ -39,6 +43,9 @@ struct policy {
 
 /* What is known of one message beyond its content; NULL when unknown. */
 struct policy_msg {
+	const char	*returned;	/* it came for the return path: the
+					   customer its tag names, "" when
+					   untagged; NULL: it did not */
 	const char	*mail_from;	/* envelope sender as received */
 	const char	*helo;		/* HELO/EHLO name */
 	const char	*client_addr;	/* SMTP client address, as text */
@@ -74,5 +81,26 @@ int	 policy_is_abuse_rcpt(const struct conf *cf, const char *rcpt);
  * addresses (addr_same_mailbox with delims). */
 int	 policy_header_has_addr(const char *value, const char *addr,
 	    const char *delims);
+
+/*
+ * The envelope sender a complaint routed to customer leaves with, as an
+ * SMTP path "<local@domain>" in out: conf_return_path(), with the
+ * customer tag "local+CUSTOMER@domain" when RecipientDelimiter is set
+ * and the customer ID is safe there (letters, digits, '.', '_', '-'
+ * other than the delimiter; no '.' first, last or doubled; the local
+ * part within 64 characters), else untagged.  Returns 1, 0 when the
+ * reporter's sender stays (ReturnPath none), -1 when out is too small.
+ */
+int	 policy_return_path(const struct conf *cf, const char *customer,
+	    char *out, size_t outsize);
+
+/*
+ * Is RCPT TO path rcpt the return path, and not one of AbuseRecipients?
+ * Returns 1 with the customer its tag names in tag ("" when untagged, or
+ * when the tag is not a safe customer ID), else 0.
+ */
+int	 policy_return_rcpt(const struct conf *cf, const char *rcpt,
+	    char *tag, size_t tagsize);
+
 
 #endif

@@ -4,7 +4,8 @@
  *
  * A rules file is read line by line.  "define NAME TEXT" names a piece
  * of pattern that later patterns use as %{NAME}; "rule NAME" starts a
- * rule, and the "keyword value" lines after it describe it.  A line that
+ * rule, "keep NAME" a keep rule, and the "keyword value" lines after it
+ * describe it.  A line that
  * ends in " \" goes on on the next line.  Every problem is reported as
  * "FILE:LINE: message" (PCRE2 errors with their offset) and the whole
  * file is refused.  Patterns are compiled once, multi-line and caseless
@@ -16,7 +17,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,20 +82,6 @@ strength_name(int strength)
 	default:
 		return "none";
 	}
-}
-
-/* Set the incident window's age; see rules.h. */
-void
-rules_set_max_incident_age(rules_t *rs, int64_t age)
-{
-	rs->max_age = age > 0 ? age : RULES_MAX_AGE_DEFAULT;
-}
-
-/* The incident window's age; see rules.h. */
-int64_t
-rules_max_incident_age(const rules_t *rs)
-{
-	return rs->max_age > 0 ? rs->max_age : RULES_MAX_AGE_DEFAULT;
 }
 
 /* Name of a role. */
@@ -175,39 +161,11 @@ rules_free(rules_t *rs)
 	for (i = 0; i < rs->nrule; i++)
 		rule_clear(&rs->rule[i]);
 	free(rs->rule);
+	for (i = 0; i < rs->nkeep_senders; i++)
+		free(rs->keep_senders[i]);
+	free(rs->keep_senders);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
-}
-
-/* Note one of the provider's own domains. */
-int
-rules_add_own_domain(rules_t *rs, const char *domain)
-{
-	int	 i;
-
-	if (domain[0] == '\0' || strlen(domain) >= RULES_DOM_MAX)
-		return -1;
-	for (i = 0; i < rs->nown; i++)
-		if (strcmp(rs->own[i], domain) == 0)
-			return 0;
-	if (rs->nown == RULES_OWN_MAX)
-		return -1;
-	str_copyn(rs->own[rs->nown++], RULES_DOM_MAX, domain, strlen(domain));
-	return 0;
-}
-
-/* Number of rules. */
-size_t
-rules_count(const rules_t *rs)
-{
-	return rs->nrule;
-}
-
-/* Name of rule i. */
-const char *
-rules_name(const rules_t *rs, size_t i)
-{
-	return i < rs->nrule ? rs->rule[i].name : NULL;
 }
 
 /* Is c allowed in a rule or define name? */
@@ -317,6 +275,23 @@ groups_of(const pcre2_code *re, const char *name, int *g)
 		g[n++] = (e[0] << 8) | e[1];
 }
 
+/*
+ * Check a keep rule: it reads only the complaint's own words (its
+ * header fields, report, text and attachments, never a message it
+ * carries) and finds no address, time, strength, role or mark.
+ */
+static void
+keep_finish(struct loader *L, const struct rule *r)
+{
+	if (r->regions & ~(unsigned)RULE_REG_KEEP)
+		lerr(L, r->line, "keep %s: a keep rule reads only the regions "
+		    "header:FIELD, report, text and attachment", r->name);
+	if (r->g_ip[0] != 0 || r->g_time[0] != 0 || r->marks != 0 ||
+	    L->cur_strength_set || L->cur_role_set)
+		lerr(L, r->line, "keep %s: a keep rule takes no ip or time "
+		    "group, strength, role or marks", r->name);
+}
+
 /* Finish the rule being read: check it is complete and compile it. */
 static void
 rule_finish(struct loader *L)
@@ -344,6 +319,10 @@ rule_finish(struct loader *L)
 	(void)pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &cap);
 	if (cap > L->rs->max_groups)
 		L->rs->max_groups = cap;
+	if (r->keep) {
+		keep_finish(L, r);
+		return;
+	}
 	if (r->marks != 0) {
 		if (r->g_ip[0] != 0 || r->g_time[0] != 0 ||
 		    L->cur_strength_set || L->cur_role_set)
@@ -636,12 +615,17 @@ logical_line(struct loader *L, int line, char *s)
 	v = s;
 	if (strcmp(kw, "rule") == 0)
 		rule_start(L, line, v);
+	else if (strcmp(kw, "keep") == 0) {
+		rule_start(L, line, v);
+		if (L->cur != NULL)
+			L->cur->keep = 1;
+	}
 	else if (strcmp(kw, "define") == 0) {
 		rule_finish(L);
 		define(L, line, v);
 	} else if (L->cur == NULL)
 		lerr(L, line, "'%s' outside a rule (a rule starts with "
-		    "'rule NAME')", kw);
+		    "'rule NAME' or 'keep NAME')", kw);
 	else if (*v == '\0')
 		lerr(L, line, "'%s' needs a value", kw);
 	else
@@ -670,38 +654,31 @@ slurp(const char *path, buf_t *b)
 	return rc;
 }
 
-/* Load and compile a rules file. */
-rules_t *
-rules_load(const char *path, char *err, size_t errlen)
+/*
+ * Read the rules file at path into L, one logical line at a time.  A
+ * missing file is no error when optional is set.  Returns the number
+ * of its last line (0: none read).
+ */
+static int
+load_file(struct loader *L, const char *path, int optional)
 {
-	struct loader	 L;
 	buf_t		 file, logical;
 	char		*p, *nl, *line;
 	int		 lineno = 0, start = 0, cont;
-	size_t		 i, llen;
+	size_t		 llen;
 
-	memset(&L, 0, sizeof(L));
-	L.path = path;
-	buf_init(&L.err, 8192);
+	L->path = path;
 	buf_init(&file, RULES_FILE_MAX);
 	buf_init(&logical, RULES_FILE_MAX);
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	if ((L.rs = calloc(1, sizeof(*L.rs))) == NULL)
-		goto fail_nomem;
-	L.rs->max_matches = RULES_MATCHES_MAX;
-	if ((L.rs->mctx = pcre2_match_context_create(NULL)) == NULL)
-		goto fail_nomem;
-	(void)pcre2_set_match_limit(L.rs->mctx, RULES_MATCH_LIMIT);
-	(void)pcre2_set_depth_limit(L.rs->mctx, RULES_DEPTH_LIMIT);
 	if (slurp(path, &file) == -1) {
-		lerr(&L, 0, "cannot read: %s", errno == EMSGSIZE ?
-		    "file too large" : strerror(errno));
-		goto fail;
+		if (!optional || errno != ENOENT)
+			lerr(L, 0, "cannot read: %s", errno == EMSGSIZE ?
+			    "file too large" : strerror(errno));
+		goto done;
 	}
 	if (memchr(file.data, '\0', file.len) != NULL) {
-		lerr(&L, 1, "NUL byte in the rules file");
-		goto fail;
+		lerr(L, 1, "NUL byte in the rules file");
+		goto done;
 	}
 	p = file.data;
 	while (*p != '\0') {
@@ -730,18 +707,53 @@ rules_load(const char *path, char *err, size_t errlen)
 		(void)buf_append(&logical, line, llen);
 		if (cont && *p != '\0')
 			continue;
-		logical_line(&L, start, logical.data);
+		logical_line(L, start, logical.data);
 		buf_reset(&logical);
 	}
-	rule_finish(&L);
+	rule_finish(L);
+done:
+	buf_free(&file);
+	buf_free(&logical);
+	return lineno;
+}
+
+/* Load and compile a rules file. */
+rules_t *
+rules_load(const char *path, char *err, size_t errlen)
+{
+	return rules_load_local(path, NULL, err, errlen);
+}
+
+/* Load and compile a rules file and the provider's local rules. */
+rules_t *
+rules_load_local(const char *path, const char *local, char *err,
+    size_t errlen)
+{
+	struct loader	 L;
+	size_t		 i;
+	int		 last;
+
+	memset(&L, 0, sizeof(L));
+	L.path = path;
+	buf_init(&L.err, 8192);
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((L.rs = calloc(1, sizeof(*L.rs))) == NULL)
+		goto fail_nomem;
+	L.rs->max_matches = RULES_MATCHES_MAX;
+	if ((L.rs->mctx = pcre2_match_context_create(NULL)) == NULL)
+		goto fail_nomem;
+	(void)pcre2_set_match_limit(L.rs->mctx, RULES_MATCH_LIMIT);
+	(void)pcre2_set_depth_limit(L.rs->mctx, RULES_DEPTH_LIMIT);
+	last = load_file(&L, path, 0);
 	if (L.nerr == 0 && L.rs->nrule == 0)
-		lerr(&L, lineno, "no rules");
+		lerr(&L, last, "no rules");
+	if (local != NULL && L.nerr == 0)
+		(void)load_file(&L, local, 1);
 	if (L.nerr > 0)
 		goto fail;
 	for (i = 0; i < L.ndef; i++)
 		free(L.def[i].value);
-	buf_free(&file);
-	buf_free(&logical);
 	buf_free(&L.err);
 	return L.rs;
 fail_nomem:
@@ -755,101 +767,6 @@ fail:
 	for (i = 0; i < L.ndef; i++)
 		free(L.def[i].value);
 	rules_free(L.rs);
-	buf_free(&file);
-	buf_free(&logical);
 	buf_free(&L.err);
 	return NULL;
-}
-
-/* First set group of a list, into *p / *len. */
-static void
-group_span(const PCRE2_SIZE *ov, uint32_t n, const int *g, const char *s,
-    const char **p, size_t *len)
-{
-	int	 i;
-
-	*p = NULL;
-	*len = 0;
-	for (i = 0; i < RULE_GROUPS_MAX && g[i] != 0; i++) {
-		if ((uint32_t)g[i] >= n || ov[2 * g[i]] == PCRE2_UNSET)
-			continue;
-		*p = s + ov[2 * g[i]];
-		*len = ov[2 * g[i] + 1] - ov[2 * g[i]];
-		return;
-	}
-}
-
-/* Run rule r over s; see rules_int.h. */
-int
-rules_exec(const rules_t *rs, const struct rule *r, pcre2_match_data *md,
-    const char *s, size_t len, rule_hit_fn fn, void *arg, int *err)
-{
-	struct rule_hit	 h;
-	PCRE2_SIZE	*ov;
-	size_t		 off = 0, n = 0;
-	uint32_t	 novec;
-	int		 rc;
-
-	novec = pcre2_get_ovector_count(md);
-	while (off <= len && n < rs->max_matches) {
-		rc = pcre2_match(r->re, (PCRE2_SPTR)s, len, off, 0, md,
-		    rs->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0) {
-			if (err != NULL)
-				*err = rc;
-			return -1;
-		}
-		ov = pcre2_get_ovector_pointer(md);
-		group_span(ov, novec, r->g_ip, s, &h.ip, &h.iplen);
-		group_span(ov, novec, r->g_port, s, &h.port, &h.portlen);
-		group_span(ov, novec, r->g_time, s, &h.time, &h.timelen);
-		h.start = ov[0];
-		n++;
-		rc = fn(arg, r, &h);
-		if (rc != 0)
-			return rc < 0 ? -1 : (int)n;
-		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-	}
-	if (n == rs->max_matches && off <= len) {
-		/* is there a match past the cap? */
-		rc = pcre2_match(r->re, (PCRE2_SPTR)s, len, off, 0, md,
-		    rs->mctx);
-		if (rc >= 0)
-			return (int)n + 1;
-		if (rc != PCRE2_ERROR_NOMATCH) {
-			if (err != NULL)
-				*err = rc;
-			return -1;
-		}
-	}
-	return (int)n;
-}
-
-/* Does re match anywhere in s? */
-int
-rules_test(const rules_t *rs, const pcre2_code *re, pcre2_match_data *md,
-    const char *s, size_t len)
-{
-	int	 rc;
-
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, rs->mctx);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	return rc < 0 ? -1 : 1;
-}
-
-/* Does ct match one of the rule's content-type globs? */
-int
-rules_ctype_ok(const struct rule *r, const char *ct)
-{
-	size_t	 i;
-
-	if (r->nctypes == 0)
-		return 1;
-	for (i = 0; i < r->nctypes; i++)
-		if (fnmatch(r->ctypes[i], ct, 0) == 0)
-			return 1;
-	return 0;
 }

@@ -27,6 +27,17 @@ enum strength {
  */
 rules_t	*rules_load(const char *path, char *err, size_t errlen);
 
+/*
+ * As rules_load(), then the provider's local rules at local (NULL:
+ * none), which add to those of path: they may use its defines, and
+ * their names must differ from its.  A local file that does not exist
+ * adds nothing; one that cannot be read, or has an error, fails the
+ * load as path would.  Neither file alone need have a keep rule, and
+ * local need have no rule at all.
+ */
+rules_t	*rules_load_local(const char *path, const char *local, char *err,
+	    size_t errlen);
+
 /* Free a rules set; NULL is fine. */
 void	 rules_free(rules_t *rules);
 
@@ -42,6 +53,23 @@ const char *rules_name(const rules_t *rules, size_t i);
  * or -1 when the list is full or domain too long.
  */
 int	 rules_add_own_domain(rules_t *rules, const char *domain);
+
+/*
+ * KeepSenders: complaints from these senders always stay at the desk
+ * (reason "held").  sender is an address (local@domain) or a domain,
+ * which also names its subdomains; compared without regard to case.
+ * Call before the rules are shared.  Returns 0, or -1 when sender is
+ * empty or too long, the list is full (4096) or memory is short.
+ */
+int	 rules_add_keep_sender(rules_t *rules, const char *sender);
+
+/* 1 when the bare address addr (NULL: none) is one of the KeepSenders,
+ * else 0. */
+int	 rules_keep_sender(const rules_t *rules, const char *addr);
+
+/* Name the log, the header, the JSON and the counters give a complaint
+ * held for its sender (the configuration key). */
+#define RULES_KEEP_SENDERS_NAME	"KeepSenders"
 
 /*
  * Roles: what part the address a rule reads plays in the incident.  Only

@@ -24,6 +24,10 @@
 #define RULE_REG_RECEIVED	0x40	/* embedded Received hops (walked) */
 #define RULE_REG_TABLE		0x80	/* rows of CSV/TSV/pipe tables */
 
+/* What a keep rule may read: the complaint's own words. */
+#define RULE_REG_KEEP	(RULE_REG_HEADER | RULE_REG_REPORT | RULE_REG_TEXT | \
+			 RULE_REG_ATTACH)
+
 #define RULE_NAME_MAX	64
 #define RULE_LIST_MAX	32
 #define RULE_GROUPS_MAX	8
@@ -43,6 +47,8 @@ struct rule {
 	int		 strength;	/* enum strength; 0: a time rule */
 	int		 role;		/* enum role of what ip reads */
 	unsigned	 marks;		/* RULE_MARK_* a match sets */
+	int		 keep;		/* a keep rule: a match holds the
+					   complaint at the desk */
 	pcre2_code	*re;
 	pcre2_code	*when;		/* if-match, or NULL */
 	pcre2_code	*unless;	/* unless-match, or NULL */
@@ -63,6 +69,8 @@ struct rules {
 	char			 own[RULES_OWN_MAX][RULES_DOM_MAX];
 	int			 nown;		/* the provider's domains */
 	int64_t			 max_age;	/* MaxIncidentAge, seconds */
+	char			**keep_senders;	/* KeepSenders, lowercase */
+	size_t			 nkeep_senders;
 };
 
 /* One match of a rule: the spans of its ip, port and time groups

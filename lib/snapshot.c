@@ -121,6 +121,22 @@ own_domains(snapshot_t *s)
 	    (int64_t)s->conf->max_incident_age * 86400);
 }
 
+/* Hand the KeepSenders to the rules; -1 with a message in err. */
+static int
+keep_senders(snapshot_t *s, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->conf->keep_senders.n; i++)
+		if (rules_add_keep_sender(s->rules,
+		    s->conf->keep_senders.v[i]) == -1) {
+			snprintf(err, errlen, "%s: KeepSenders: too many, or "
+			    "out of memory\n", s->conf->path);
+			return -1;
+		}
+	return 0;
+}
+
 /* Load a snapshot. */
 snapshot_t *
 snapshot_load(const char *conf_path, const char *const *set,
@@ -142,13 +158,16 @@ snapshot_load(const char *conf_path, const char *const *set,
 			snprintf(err, errlen, "command line: %s\n", why);
 			goto fail;
 		}
-	if ((s->rules = rules_load(s->conf->rules_file, err, errlen)) == NULL) {
+	if ((s->rules = rules_load_local(s->conf->rules_file,
+	    s->conf->local_rules_file, err, errlen)) == NULL) {
 		if (err != NULL && errlen > 0 && err[0] == '\0')
 			snprintf(err, errlen, "%s: cannot load rules\n",
 			    s->conf->rules_file);
 		goto fail;
 	}
 	own_domains(s);
+	if (keep_senders(s, err, errlen) == -1)
+		goto fail;
 	if (open_map && snapshot_open_map(s, prev, err, errlen) == -1)
 		goto fail;
 	s->refs = 1;

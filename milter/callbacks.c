@@ -53,7 +53,7 @@
 
 /* The actions and protocol steps asked of the MTA. */
 #define WANT_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | \
-			 SMFIF_DELRCPT)
+			 SMFIF_DELRCPT | SMFIF_CHGFROM)
 #define NR_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
 			 SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | \
 			 SMFIP_NR_EOH | SMFIP_NR_DATA | SMFIP_NR_UNKN)
@@ -66,6 +66,8 @@ struct msgctx {
 	char		*abuse[MAX_ABUSE_RCPTS];	/* as received */
 	size_t		 nabuse;
 	complaint_t	*c;
+	char		*returned;	/* came for the return path: its
+					   customer tag ("" untagged) */
 	int		 forged;	/* X-Abuse-Route headers that came */
 	int		 failed;	/* an internal error: change nothing */
 	int64_t		 arrival;
@@ -123,6 +125,7 @@ msg_reset(struct msgctx *m)
 
 	snapshot_release(m->snap);
 	free(m->mail_from);
+	free(m->returned);
 	for (i = 0; i < m->nabuse; i++)
 		free(m->abuse[i]);
 	complaint_free(m->c);
@@ -277,13 +280,32 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	return reply(cc, SMFIP_NR_MAIL);
 }
 
-/* RCPT TO: remember each abuse desk recipient exactly as received. */
+/*
+ * Is rcpt a desk recipient: one of AbuseRecipients, or the return path
+ * (its customer tag then kept in m->returned)?  1 yes, 0 no, -1 when out
+ * of memory.
+ */
+static int
+desk_rcpt(struct msgctx *m, const char *rcpt)
+{
+	char	 tag[IPMAP_CUSTOMER_MAX];
+
+	/* the return path first: abuse+C1001@ is also a form of abuse@ */
+	if (!policy_return_rcpt(m->snap->conf, rcpt, tag, sizeof(tag)))
+		return policy_is_abuse_rcpt(m->snap->conf, rcpt);
+	if (m->returned == NULL && (m->returned = strdup(tag)) == NULL)
+		return -1;
+	return 1;
+}
+
+/* RCPT TO: remember each desk recipient exactly as received. */
 static sfsistat
 cb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct connctx	*cc;
 	struct msgctx	*m;
 	char		*r;
+	int		 desk;
 
 	if ((cc = conn_get(ctx)) == NULL)
 		return SMFIS_CONTINUE;
@@ -291,8 +313,10 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if (m->snap == NULL && (cc->steps & SMFIP_NOMAIL))
 		msg_begin(m);	/* the first recipient of a message */
 	if (m->snap == NULL || argv == NULL || argv[0] == NULL ||
-	    !policy_is_abuse_rcpt(m->snap->conf, argv[0]))
+	    (desk = desk_rcpt(m, argv[0])) == 0)
 		return reply(cc, SMFIP_NR_RCPT);
+	if (desk == -1)
+		m->failed = 1;
 	if (m->nabuse == MAX_ABUSE_RCPTS || strlen(argv[0]) > PATH_MAX_LEN ||
 	    (r = strdup(argv[0])) == NULL) {
 		log_warnx("too many or too long abuse recipients: "
@@ -382,8 +406,45 @@ del_rcpt(SMFICTX *ctx, const char *qid, char *rcpt)
 	}
 }
 
-/* Carry out a route: customer first, then the deletions, then KeepCopy.
- * Turns d into a keep when the customer cannot be added. */
+/*
+ * Give a routed complaint the desk's return path (ReturnPath), so that a
+ * rejection or a bounce comes back to the desk.  A failure changes
+ * nothing else: the complaint goes on with the reporter's sender.
+ */
+static void
+do_return_path(SMFICTX *ctx, struct connctx *cc, const char *qid,
+    const struct decision *d)
+{
+	char	 path[IPMAP_ADDRESS_MAX + IPMAP_CUSTOMER_MAX + 4];
+
+	switch (policy_return_path(cc->msg.snap->conf, d->customer, path,
+	    sizeof(path))) {
+	case 0:
+		return;		/* ReturnPath none */
+	case 1:
+		if (!(cc->actions & SMFIF_CHGFROM))
+			log_warnx("%s: the MTA does not allow changing the "
+			    "sender: routed with the reporter's", qid);
+		else if (smfi_chgfrom(ctx, path, NULL) == MI_SUCCESS)
+			return;
+		else
+			log_warnx("%s: cannot change the sender: routed with "
+			    "the reporter's", qid);
+		break;
+	default:
+		log_warnx("%s: return path too long: routed with the "
+		    "reporter's sender", qid);
+		break;
+	}
+	stats_error(milter_state.stats, "chgfrom");
+}
+
+/*
+ * Carry out a route: customer first, then the return path, then the
+ * deletions, then KeepCopy.  Turns d into a keep when the customer
+ * cannot be added; nothing after that can leave the complaint without a
+ * recipient or stop it.
+ */
 static void
 do_route(SMFICTX *ctx, struct connctx *cc, const char *qid,
     struct decision *d)
@@ -404,6 +465,7 @@ do_route(SMFICTX *ctx, struct connctx *cc, const char *qid,
 		decision_keep(d, "internal-error");
 		return;
 	}
+	do_return_path(ctx, cc, qid, d);
 	for (i = 0; i < m->nabuse; i++)
 		del_rcpt(ctx, qid, m->abuse[i]);
 	if (copy != NULL && add_rcpt(ctx, copy) == -1) {
@@ -424,13 +486,25 @@ hdr_field(buf_t *b, const char *name, const char *value)
 	(void)buf_printf(b, "; %s=%s", name, safe);
 }
 
+/* The envelope sender mail_from as "<address>" ("<>": null) in out. */
+static const char *
+envelope_from(const char *mail_from, char *out, size_t size)
+{
+	char	 bare[PATH_MAX_LEN + 1];
+
+	if (addr_internal(mail_from, bare, sizeof(bare)) == -1 ||
+	    snprintf(out, size, "<%s>", bare) >= (int)size)
+		return "<>";
+	return out;
+}
+
 /* Remove the X-Abuse-Route headers that came, add ours. */
 static void
 do_headers(SMFICTX *ctx, struct connctx *cc, const char *qid,
     const struct decision *d)
 {
 	struct msgctx	*m = &cc->msg;
-	char		 ip[IPADDR_STRLEN], serial[24];
+	char		 ip[IPADDR_STRLEN], serial[24], from[PATH_MAX_LEN + 2];
 	buf_t		 b;
 	int		 i;
 
@@ -451,6 +525,9 @@ do_headers(SMFICTX *ctx, struct connctx *cc, const char *qid,
 		hdr_field(&b, "ip", ip);
 	hdr_field(&b, "customer", d->customer);
 	hdr_field(&b, "rule", d->rule);
+	if (d->action == ROUTE_ROUTE)	/* the reporter stays reachable */
+		hdr_field(&b, "envelope-from", envelope_from(m->mail_from,
+		    from, sizeof(from)));
 	if (d->map_serial != 0 && snprintf(serial, sizeof(serial), "%llu",
 	    (unsigned long long)d->map_serial) < (int)sizeof(serial))
 		hdr_field(&b, "serial", serial);
@@ -467,7 +544,7 @@ log_decision(const char *qid, const struct decision *d, int spf)
 {
 	char	 ip[IPADDR_STRLEN] = "-", when[32] = "-", port[16] = "-";
 	char	 cust[IPMAP_CUSTOMER_MAX], to[IPMAP_ADDRESS_MAX], rule[64];
-	char	 dropped[128];
+	char	 dropped[128], ret[IPMAP_CUSTOMER_MAX];
 
 	if (d->has_ip) {
 		(void)ipaddr_format(&d->ip, ip, sizeof(ip));
@@ -479,9 +556,11 @@ log_decision(const char *qid, const struct decision *d, int spf)
 	str_sanitize(d->customer, strlen(d->customer), cust, sizeof(cust));
 	str_sanitize(d->to, strlen(d->to), to, sizeof(to));
 	str_sanitize(d->rule, strlen(d->rule), rule, sizeof(rule));
+	str_sanitize(d->returned, strlen(d->returned), ret, sizeof(ret));
 	(void)decision_dropped_text(d, dropped, sizeof(dropped));
 	log_notice("%s: action=%s reason=%s rule=%s ip=%s port=%s time=%s "
-	    "customer=%s to=%s%s%s serial=%llu spf=%s dropped=%s kind=%s",
+	    "customer=%s to=%s%s%s serial=%llu spf=%s dropped=%s kind=%s "
+	    "returned=%s",
 	    qid,
 	    d->action == ROUTE_ROUTE ? "route" : "keep", d->reason,
 	    rule[0] ? rule : "-", ip, port, when, cust[0] ? cust : "-",
@@ -490,7 +569,7 @@ log_decision(const char *qid, const struct decision *d, int spf)
 	    d->action == ROUTE_ROUTE ? ">" : "",
 	    (unsigned long long)d->map_serial,
 	    spf == POLICY_SPF_UNCHECKED ? "-" : spf_res_name(spf), dropped,
-	    kind_name(d->kind));
+	    kind_name(d->kind), ret[0] ? ret : "-");
 }
 
 /* End of message: decide, act, log. */
@@ -539,6 +618,7 @@ cb_eom(SMFICTX *ctx)
 	pol.conf = m->snap->conf;
 	pol.ratelimit = milter_state.ratelimit;
 	pol.spf = milter_state.spf;
+	pm.returned = m->returned;
 	pm.mail_from = m->mail_from;
 	pm.helo = cc->helo;
 	pm.client_addr = cc->client[0] != '\0' ? cc->client : NULL;

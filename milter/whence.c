@@ -122,6 +122,10 @@ child_checks(const struct conf *cf, const struct runas *ra)
 		return 100;
 	bad += check_one(name, "configuration", cf->path, R_OK);
 	bad += check_one(name, "RulesFile", cf->rules_file, R_OK);
+	if (cf->local_rules_file != NULL &&
+	    access(cf->local_rules_file, F_OK) == 0)
+		bad += check_one(name, "LocalRulesFile", cf->local_rules_file,
+		    R_OK);
 	bad += check_one(name, "MapDirectory", cf->map_directory,
 	    R_OK | X_OK);
 	n = snprintf(cur, sizeof(cur), "%s/current", cf->map_directory);

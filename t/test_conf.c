@@ -95,6 +95,62 @@ test_defaults(void)
 	conf_free(cf);
 }
 
+/* The keys of the keep list and the return path. */
+static void
+test_desk_keys(void)
+{
+	static const struct {
+		const char	*key, *value;
+		int		 good;
+	} t[] = {
+		{ "KeepSenders", "police.example, Legal@Firm.Example", 1 },
+		{ "KeepSenders", "<legal@firm.example>", 0 },
+		{ "KeepSenders", "localhost", 0 },
+		{ "KeepSenders", "a..example", 0 },
+		{ "ReturnPath", "desk", 1 },
+		{ "ReturnPath", "none", 1 },
+		{ "ReturnPath", "abuse-return@provider.example", 1 },
+		{ "ReturnPath", "abuse-return", 0 },
+		{ "RecipientDelimiter", "+", 1 },
+		{ "RecipientDelimiter", "none", 1 },
+		{ "RecipientDelimiter", "+-", 1 },
+		{ "RecipientDelimiter", "+.", 0 },
+		{ "RecipientDelimiter", "@", 0 },
+		{ "LocalRulesFile", "/etc/abuse-milter/local.rules", 1 },
+		{ "LocalRulesFile", "local.rules", 0 },
+	};
+	struct conf	*cf = conf_defaults();
+	char		 why[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ok((conf_set(cf, t[i].key, t[i].value, why, sizeof(why)) ==
+		    0) == t[i].good, "%s %s is %s", t[i].key, t[i].value,
+		    t[i].good ? "taken" : "refused");
+	ok(cf->keep_senders.n == 2 &&
+	    strcmp(cf->keep_senders.v[1], "legal@firm.example") == 0,
+	    "KeepSenders are lowercased");
+	(void)conf_set(cf, "ReturnPath", "desk", why, sizeof(why));
+	ok(conf_return_path(cf) == NULL,
+	    "ReturnPath desk without AbuseRecipients is none");
+	(void)conf_set(cf, "AbuseRecipients", "abuse@p.example, sec@p.example",
+	    why, sizeof(why));
+	ok(conf_return_path(cf) != NULL &&
+	    strcmp(conf_return_path(cf), "abuse@p.example") == 0,
+	    "ReturnPath desk is the first AbuseRecipients address");
+	(void)conf_set(cf, "ReturnPath", "none", why, sizeof(why));
+	ok(conf_return_path(cf) == NULL, "ReturnPath none keeps the sender");
+	conf_free(cf);
+	cf = conf_defaults();
+	ok(cf->return_path != NULL && strcmp(cf->return_path, "desk") == 0 &&
+	    cf->recipient_delimiter != NULL &&
+	    strcmp(cf->recipient_delimiter, "+") == 0 &&
+	    cf->local_rules_file == NULL && cf->keep_senders.n == 0,
+	    "defaults: ReturnPath desk, delimiter +, no local rules or "
+	    "KeepSenders");
+	conf_free(cf);
+}
+
 static void
 test_rates(void)
 {
@@ -341,6 +397,7 @@ main(void)
 	tap_plan(0);
 	(void)tap_skip_all;
 	test_defaults();
+	test_desk_keys();
 	test_rates();
 	test_sockets();
 	test_file();

@@ -77,6 +77,7 @@ AbuseRecipients abuse@provider.test, security@provider.test $1
 MapDirectory $T/map
 RulesFile $T/abuse.rules
 KeepCopy archive@provider.test
+KeepSenders police.example
 SPFPolicy off
 RateLimit 3/1h
 StatsFile $T/run/stats.prom
@@ -241,7 +242,7 @@ for p in $pids; do
 	wait "$p"
 done
 cat "$T"/par.* >"$T/par.all"
-[ "$(grep -c '^ok - ' "$T/par.all")" -eq 64 ] &&
+[ "$(grep -c '^ok - ' "$T/par.all")" -eq 128 ] &&
     ! grep -q '^not ok' "$T/par.all"
 rc=$?
 ok $rc "eight concurrent sessions all decided alike"
@@ -250,6 +251,9 @@ ok $rc "eight concurrent sessions all decided alike"
 # The log line of a routed complaint.
 grep -q "ROUTE1: action=route reason=route rule=arf-source-ip ip=192.0.2.10 port=- time=2026-11-26T09:00:00Z customer=C1 to=<noc@c1.example> serial=1" "$T/milter.log"
 ok $? "one log line per complaint, with the queue ID"
+grep -q "HELD1: action=keep reason=held rule=law-enforcement-en ip=192.0.2.10 .*customer=C1 to=- " "$T/milter.log"
+ok $? "the log line of a held complaint names the keep rule"
+grep "HELD1:" "$T/milter.log" | sed 's/^/# /'
 
 # Reload: a new abuse recipient after SIGHUP; a broken file changes
 # nothing.
@@ -271,7 +275,7 @@ while ! grep -q "reload failed" "$T/milter.log" && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-grep -q "$CONF:13: unknown key \"Frobnicate\"" "$T/milter.log"
+grep -q "$CONF:14: unknown key \"Frobnicate\"" "$T/milter.log"
 ok $? "SIGUSR1 with a broken file: the error is logged with FILE:LINE"
 run_lua reload.lua PHASE=after-broken-reload
 kill -0 "$PID"
@@ -287,6 +291,10 @@ grep -q '^abuse_milter_messages_total{action="route",reason="route"} [1-9]' \
     grep -q '^abuse_milter_rule_decisions_total{rule="arf-source-ip",action="keep",reason="auto-submitted"} 1$' \
     "$T/run/stats.prom" &&
     grep -q '^abuse_milter_reloads_total{result="error"} 1$' \
+    "$T/run/stats.prom" &&
+    grep -q '^abuse_milter_rule_decisions_total{rule="law-enforcement-en",action="keep",reason="held"} [1-9]' \
+    "$T/run/stats.prom" &&
+    grep -q '^abuse_milter_messages_total{action="keep",reason="held"} [1-9]' \
     "$T/run/stats.prom"
 rc=$?
 ok $rc "StatsFile holds the counters in the Prometheus text format"

@@ -246,6 +246,109 @@ test_apply(struct conf *cf)
 	spf_free(p.spf);
 }
 
+/* The return path of a routed complaint, and how a reply to it is
+ * known again. */
+static void
+test_return_path(void)
+{
+	static const struct {
+		const char	*rp, *delim, *customer, *want;
+	} paths[] = {
+		{ "desk", "+", "C1001", "<abuse+C1001@provider.test>" },
+		{ "desk", "none", "C1001", "<abuse@provider.test>" },
+		{ "none", "+", "C1001", NULL },
+		{ "bounces@provider.test", "-", "C_7.x", "<bounces-C_7.x@provider.test>" },
+		{ "desk", "+", "C+1", "<abuse@provider.test>" },
+		{ "desk", "-", "C-1", "<abuse@provider.test>" },
+		{ "desk", "+", "../etc", "<abuse@provider.test>" },
+		{ "desk", "+", "a..b", "<abuse@provider.test>" },
+		{ "desk", "+", ".a", "<abuse@provider.test>" },
+		{ "desk", "+", "a b", "<abuse@provider.test>" },
+		{ "desk", "+", "a>b", "<abuse@provider.test>" },
+		{ "desk", "+", "a@b", "<abuse@provider.test>" },
+		{ "desk", "+", "a\r\nRCPT", "<abuse@provider.test>" },
+		{ "desk", "+", "", "<abuse@provider.test>" },
+		{ "desk", "+", "x234567890123456789012345678901234567890123456789012345678",
+		  "<abuse+x234567890123456789012345678901234567890123456789012345678@provider.test>" },
+		{ "desk", "+", "x2345678901234567890123456789012345678901234567890123456789",
+		  "<abuse@provider.test>" },
+	};
+	static const struct {
+		const char	*rp, *rcpt;
+		int		 want;
+		const char	*tag;
+	} rcpts[] = {
+		{ "desk", "<abuse+C1001@provider.test>", 1, "C1001" },
+		{ "desk", "<ABUSE+C1001@Provider.Test>", 1, "C1001" },
+		{ "desk", "<abuse@provider.test>", 0, "" },
+		{ "desk", "<abuse+C1001@other.test>", 0, "" },
+		{ "desk", "<abusex+C1001@provider.test>", 0, "" },
+		{ "desk", "<abuse+a..b@provider.test>", 1, "" },
+		{ "desk", "<abuse+@provider.test>", 0, "" },
+		{ "bounces@provider.test", "<bounces@provider.test>", 1, "" },
+		{ "bounces@provider.test", "<bounces+C9@provider.test>", 1, "C9" },
+		{ "none", "<abuse+C1001@provider.test>", 0, "" },
+	};
+	struct conf	*cf = conf_defaults();
+	char		 why[256], out[256], tag[64];
+	size_t		 i;
+	int		 rc;
+
+	conf_set(cf, "AbuseRecipients", "abuse@provider.test", why,
+	    sizeof(why));
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		conf_set(cf, "ReturnPath", paths[i].rp, why, sizeof(why));
+		conf_set(cf, "RecipientDelimiter", paths[i].delim, why,
+		    sizeof(why));
+		rc = policy_return_path(cf, paths[i].customer, out,
+		    sizeof(out));
+		if (!ok(paths[i].want == NULL ? rc == 0 : rc == 1 &&
+		    strcmp(out, paths[i].want) == 0,
+		    "return path %s %s for '%s'", paths[i].rp, paths[i].delim,
+		    paths[i].customer))
+			diag("got %d %s", rc, out);
+	}
+	ok(policy_return_path(cf, "C1", out, 10) == -1,
+	    "a return path that does not fit is refused");
+	conf_set(cf, "RecipientDelimiter", "+", why, sizeof(why));
+	for (i = 0; i < sizeof(rcpts) / sizeof(rcpts[0]); i++) {
+		conf_set(cf, "ReturnPath", rcpts[i].rp, why, sizeof(why));
+		rc = policy_return_rcpt(cf, rcpts[i].rcpt, tag, sizeof(tag));
+		if (!ok(rc == rcpts[i].want && strcmp(tag, rcpts[i].tag) == 0,
+		    "%s %s the return path of %s", rcpts[i].rcpt,
+		    rcpts[i].want ? "is" : "is not", rcpts[i].rp))
+			diag("got %d '%s'", rc, tag);
+	}
+	conf_free(cf);
+}
+
+/* What comes for the return path is never routed. */
+static void
+test_returned(struct conf *cf)
+{
+	struct policy	 p = { cf, NULL, NULL };
+	struct policy_msg m;
+	struct decision	 d;
+	complaint_t	*c = complaint_of(NULL);
+
+	memset(&m, 0, sizeof(m));
+	m.returned = "C1001";
+	route_to_c1(&d);
+	policy_apply(&p, c, &m, &d, NULL);
+	ok(d.action == ROUTE_KEEP && strcmp(d.reason, "returned") == 0 &&
+	    strcmp(d.returned, "C1001") == 0,
+	    "a message for the return path is kept, its customer noted");
+	decision_clear(&d);
+	route_to_c1(&d);
+	decision_keep(&d, "bounce");
+	policy_apply(&p, c, &m, &d, NULL);
+	ok(strcmp(d.reason, "bounce") == 0 && strcmp(d.returned, "C1001") == 0,
+	    "a bounce for the return path keeps its reason and notes the "
+	    "customer");
+	decision_clear(&d);
+	complaint_free(c);
+}
+
 int
 main(void)
 {
@@ -256,6 +359,8 @@ main(void)
 	test_addresses(cf);
 	test_auto_submitted(cf);
 	test_apply(cf);
+	test_return_path();
+	test_returned(cf);
 	conf_free(cf);
 	return tap_done();
 }

@@ -49,7 +49,9 @@ pf_setup || bail "cannot make the instance directory"
 	echo '192.0.2.202/32,C1097,abuse+c1097@provider.test,,'
 } >"$PF_DIR/map.csv"
 pf_map_load "$PF_DIR/map.csv" || bail "cannot build the map"
-pf_milter_config AbuseRecipients "$desk"
+# ReturnPath none: with the desk's return path, abuse+TAG@ is a reply to
+# a routed complaint and stays (t/test_postfix_return.sh)
+pf_milter_config AbuseRecipients "$desk" ReturnPath none
 pf_milter_start || bail "abuse-milter does not start"
 pf_sink_start || bail "smtp-sink does not start"
 pf_init "$(pf_milter_socket)"

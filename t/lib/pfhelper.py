@@ -26,7 +26,13 @@
 #		header values joined by " | ")
 #	pfhelper.py count SINKDIR
 #		print the number of dumps in SINKDIR
+#	pfhelper.py dkim-intact ORIG DUMP
+#		exit 0 when every field the DKIM-Signature of ORIG signs, and
+#		the signature, are unchanged in DUMP and its body still has
+#		the signed hash (a DKIM verifier would still pass it)
 #
+import base64
+import hashlib
 import os
 import re
 import smtplib
@@ -266,9 +272,66 @@ def parse(sinkdir):
 		    ndumps, len(routes), route))
 
 
+def relaxed_header(value):
+	return re.sub(r"[ \t]+", " ", re.sub(r"\r?\n", "", value)).strip()
+
+
+def relaxed_body(body):
+	lines = [re.sub(r"[ \t]+", " ", l).rstrip(" ")
+	    for l in body.replace("\r\n", "\n").split("\n")]
+	while lines and lines[-1] == "":
+		lines.pop()
+	return "".join(l + "\r\n" for l in lines)
+
+
+def split_message(path):
+	"""Return (fields, body) of a message or a dump: fields as
+	(lowercase name, raw value) in order."""
+	with open(path, "rb") as f:
+		text = f.read().decode("utf-8", "replace").replace("\r\n", "\n")
+	end = text.find("\n\n")
+	head, body = (text, "") if end < 0 else (text[:end + 1], text[end + 2:])
+	fields = []
+	for line in head.split("\n"):
+		if line[:1] in (" ", "\t") and fields:
+			fields[-1][1] += "\n" + line
+		elif ":" in line:
+			name, value = line.split(":", 1)
+			fields.append([name.strip().lower(), value])
+	return fields, body
+
+
+def dkim_intact(argv):
+	"""dkim-intact ORIG DUMP: every field the DKIM-Signature of ORIG
+	signs (h=) and the signature itself are unchanged in DUMP, in
+	number and in value (relaxed), and the body still has the hash bh=.
+	Prints what differs; exit status 0 when nothing does."""
+	orig, _ = split_message(argv[0])
+	got, body = split_message(argv[1])
+	sig = [v for n, v in orig if n == "dkim-signature"]
+	if len(sig) != 1:
+		sys.exit("no DKIM-Signature in " + argv[0])
+	tags = dict(t.strip().split("=", 1) for t in
+	    relaxed_header(sig[0]).replace(" ", "").split(";") if "=" in t)
+	bad = 0
+	for name in sorted(set(tags["h"].lower().split(":")) |
+	    {"dkim-signature"}):
+		a = [relaxed_header(v) for n, v in orig if n == name]
+		b = [relaxed_header(v) for n, v in got if n == name]
+		if a != b:
+			print("field %s: %r became %r" % (name, a, b))
+			bad = 1
+	bh = base64.b64encode(hashlib.sha256(
+	    relaxed_body(body).encode("utf-8")).digest()).decode()
+	if bh != tags["bh"]:
+		print("body hash %s, signed %s" % (bh, tags["bh"]))
+		bad = 1
+	sys.exit(bad)
+
+
 def main():
 	if len(sys.argv) < 2:
-		sys.exit("usage: pfhelper.py port|wait-port|send|send-list|session|parse|count ...")
+		sys.exit("usage: pfhelper.py port|wait-port|send|send-list|session|parse|count|dkim-intact ...")
 	cmd, argv = sys.argv[1], sys.argv[2:]
 	if cmd == "port":
 		for p in free_ports(int(argv[0]) if argv else 1):
@@ -285,6 +348,8 @@ def main():
 		send_list(argv)
 	elif cmd == "parse":
 		parse(argv[0])
+	elif cmd == "dkim-intact":
+		dkim_intact(argv)
 	elif cmd == "count":
 		print(len(dump_files(argv[0])))
 	else:

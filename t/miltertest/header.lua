@@ -14,7 +14,8 @@ T.ok(mt.eom_check(conn, MT_HDRADD, "X-Abuse-Route"),
 T.ok(mt.eom_check(conn, MT_RCPTADD, "<noc@c6.example>"),
     "forged: the forged header does not steer the route")
 T.header_is(conn, "route; reason=route; ip=203.0.113.10; customer=C6; " ..
-    "rule=arf-source-ip; serial=1", "forged")
+    "rule=arf-source-ip; envelope-from=<reports@reporter.example>; " ..
+    "serial=1", "forged")
 T.close(conn)
 
 conn = T.message{ file = "noip.eml", name = "forged header on a keep",

@@ -5,12 +5,11 @@ dofile(HELPER)
 local conn = T.connect()
 for _, a in ipairs({ { SMFIF_ADDRCPT, "SMFIF_ADDRCPT" },
     { SMFIF_DELRCPT, "SMFIF_DELRCPT" }, { SMFIF_ADDHDRS, "SMFIF_ADDHDRS" },
-    { SMFIF_CHGHDRS, "SMFIF_CHGHDRS" } }) do
+    { SMFIF_CHGHDRS, "SMFIF_CHGHDRS" }, { SMFIF_CHGFROM, "SMFIF_CHGFROM" } }) do
     T.ok(mt.test_action(conn, a[1]), "negotiate: asks for " .. a[2])
 end
 for _, a in ipairs({ { SMFIF_CHGBODY, "SMFIF_CHGBODY" },
-    { SMFIF_QUARANTINE, "SMFIF_QUARANTINE" },
-    { SMFIF_CHGFROM, "SMFIF_CHGFROM" } }) do
+    { SMFIF_QUARANTINE, "SMFIF_QUARANTINE" } }) do
     T.ok(not mt.test_action(conn, a[1]), "negotiate: never " .. a[2])
 end
 for _, p in ipairs({ { SMFIP_NR_CONN, "SMFIP_NR_CONN" },

@@ -12,7 +12,8 @@ T.ok(mt.eom_check(conn, MT_RCPTDELETE, "<abuse@provider.test>"),
 T.ok(mt.eom_check(conn, MT_RCPTADD, "<archive@provider.test>"),
     "route: KeepCopy is added")
 T.header_is(conn, "route; reason=route; ip=192.0.2.10; customer=C1; " ..
-    "rule=arf-source-ip; serial=1", "route")
+    "rule=arf-source-ip; envelope-from=<reports@reporter.example>; " ..
+    "serial=1", "route")
 T.close(conn)
 
 -- Another customer, and a second message on the same connection.
