@@ -3,13 +3,14 @@
 ## resources and its DNS fail, and under 200 concurrent sessions.
 
 check_PROGRAMS += t/faults/hold_readers
-## preloaded into the daemon by t/test_miltertest.sh: smfi_addrcpt fails
-## (a plain shared object: the library builds are static)
-check_DATA = t/faults/addrcpt_fail.so
-t/faults/addrcpt_fail.so: $(top_srcdir)/t/faults/addrcpt_fail.c
+## preloaded into the daemon by t/test_miltertest.sh: smfi_addrcpt or
+## smfi_chgfrom fails (a plain shared object: the library builds are static)
+check_DATA = t/faults/milter_fail.so
+t/faults/milter_fail.so: $(top_srcdir)/t/faults/milter_fail.c
 	@$(MKDIR_P) t/faults
-	$(CC) $(MILTER_CFLAGS) -fPIC -shared -o $@ $(top_srcdir)/t/faults/addrcpt_fail.c
-CLEANFILES += t/faults/addrcpt_fail.so
+	$(CC) $(MILTER_CFLAGS) -fPIC -shared -o $@ \
+	    $(top_srcdir)/t/faults/milter_fail.c -ldl
+CLEANFILES += t/faults/milter_fail.so
 t_faults_hold_readers_SOURCES = t/faults/hold_readers.c
 t_faults_hold_readers_CFLAGS = $(AM_CFLAGS) $(LMDB_CFLAGS)
 t_faults_hold_readers_LDADD = $(LMDB_LIBS)
@@ -19,5 +20,5 @@ FAULT_TESTS = t/test_faults_map.sh t/test_faults_reload.sh \
 	t/test_faults_spf.sh t/test_load.sh
 TESTS += $(FAULT_TESTS)
 dist_noinst_SCRIPTS += $(FAULT_TESTS) t/faults/lib.sh t/faults/flood.py
-EXTRA_DIST += t/faults/addrcpt_fail.c t/faults/route.eml t/faults/keep.eml t/faults/noip.eml \
+EXTRA_DIST += t/faults/milter_fail.c t/faults/route.eml t/faults/keep.eml t/faults/noip.eml \
 	t/faults/map-a.csv t/faults/map-b.csv

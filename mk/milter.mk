@@ -65,5 +65,5 @@ EXTRA_DIST += t/miltertest/common.lua t/miltertest/map.csv \
 	t/miltertest/recipients.lua t/miltertest/header.lua \
 	t/miltertest/policy.lua t/miltertest/ratelimit.lua \
 	t/miltertest/reload.lua t/miltertest/spf.lua t/miltertest/spf.zone \
-	t/miltertest/negotiate_tcp.lua t/miltertest/addfail.lua \
+	t/miltertest/negotiate_tcp.lua t/miltertest/addfail.lua t/miltertest/chgfail.lua \
 	t/miltertest/dns.py

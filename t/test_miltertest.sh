@@ -348,15 +348,18 @@ else
 	echo "ok $N - over TCP # SKIP no free port"
 fi
 
-# A route whose recipient cannot be added: a daemon with every
-# smfi_addrcpt() failing keeps the complaint and removes nothing.
-FAULT_SO=$builddir/t/faults/addrcpt_fail.so
-if [ -f "$FAULT_SO" ]; then
+# fault_run CALLS SCRIPT: run SCRIPT against a second daemon in which the
+# libmilter calls CALLS fail (t/faults/milter_fail.c, preloaded); its log
+# is left in $T/fault.log.
+FAULT_SO=$builddir/t/faults/milter_fail.so
+fault_run() {
 	FSOCK=$T/fault.sock
+	rm -f "$FSOCK"
 	sed -e "s|^Socket .*|Socket local:$FSOCK|" \
 	    -e "s|^StatsFile .*|StatsFile none|" "$CONF.ok" >"$T/fault.conf"
 	# shellcheck disable=SC2086
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	MILTER_FAIL=$1 \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	    LD_PRELOAD=$FAULT_SO "$MILTER" -f -c "$T/fault.conf" $USER_OPT \
 	    >"$T/fault.log" 2>&1 &
 	FPID=$!
@@ -367,13 +370,26 @@ if [ -f "$FAULT_SO" ]; then
 		i=$((i + 1))
 	done
 	MT_SOCKET=local:$FSOCK
-	run_lua addfail.lua
+	run_lua "$2"
 	MT_SOCKET=""
 	kill -TERM "$FPID"
 	wait "$FPID"
+}
+
+if [ -f "$FAULT_SO" ]; then
+	# a route whose recipient cannot be added keeps the complaint and
+	# removes nothing
+	fault_run addrcpt addfail.lua
 	grep -q "ADDFAIL1: cannot add recipient: message stays at the abuse desk" \
 	    "$T/fault.log"
 	ok $? "add failed: the log says the message stays at the desk"
+	[ $FAILED != 0 ] && diag "$T/fault.log"
+	# a route whose sender cannot be changed goes on with the reporter's
+	fault_run chgfrom chgfail.lua
+	grep -q "CHGFAIL1: cannot change the sender: routed with the reporter's" \
+	    "$T/fault.log" &&
+	    grep -q "CHGFAIL1: action=route reason=route" "$T/fault.log"
+	ok $? "sender change failed: logged, and the complaint is routed"
 	[ $FAILED != 0 ] && diag "$T/fault.log"
 else
 	N=$((N + 1))
